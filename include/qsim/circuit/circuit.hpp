@@ -1,0 +1,317 @@
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "qsim/circuit/operation.hpp"
+#include "qsim/core/config.hpp"
+#include "qsim/core/error.hpp"
+
+QSIM_BEGIN_NAMESPACE
+
+/// A named, contiguous range of qubits or classical bits.
+struct Register {
+  std::string name;
+  unsigned offset = 0;
+  unsigned size = 0;
+};
+
+/// A gate as a value, for `Circuit::controlled` and `Circuit::append`.
+inline Operation make_gate(GateId id, std::vector<qubit_t> targets, std::vector<Param> params = {}) {
+  Operation op;
+  op.gate = id;
+  op.targets = std::move(targets);
+  op.params = std::move(params);
+  return op;
+}
+
+/// A user matrix (row-major, 2^k x 2^k) on k target qubits; bit j of the
+/// matrix index is targets[j]. Unitarity is checked when the op is appended.
+inline Operation make_unitary(Matrix m, std::vector<qubit_t> targets, std::string label = "unitary") {
+  Operation op;
+  op.gate = GateId::unitary;
+  op.targets = std::move(targets);
+  op.matrix = std::make_shared<const Matrix>(std::move(m));
+  op.label = std::move(label);
+  return op;
+}
+
+/**
+ * A quantum circuit with Qiskit's names and argument order; every argument is
+ * checked when it is added.
+ * @code
+ *   qsim::Circuit c(3);
+ *   c.h(0).cx(0, 1).cx(1, 2).measure_all();
+ * @endcode
+ */
+class Circuit {
+ public:
+  /// `num_qubits` qubits in register "q" and `num_clbits` bits in register "c".
+  explicit Circuit(unsigned num_qubits = 0, unsigned num_clbits = 0) {
+    if (num_qubits > 0) add_qreg("q", num_qubits);
+    if (num_clbits > 0) add_creg("c", num_clbits);
+  }
+
+  unsigned num_qubits() const noexcept { return num_qubits_; }
+  unsigned num_clbits() const noexcept { return num_clbits_; }
+  const std::vector<Operation>& operations() const noexcept { return ops_; }
+  std::size_t size() const noexcept { return ops_.size(); }
+  const std::vector<Register>& qregs() const noexcept { return qregs_; }
+  const std::vector<Register>& cregs() const noexcept { return cregs_; }
+
+  /// Appends a quantum register; returns the index of its first qubit.
+  unsigned add_qreg(const std::string& name, unsigned size) {
+    return add_register(qregs_, num_qubits_, name, size, true);
+  }
+  /// Appends a classical register; returns the index of its first bit.
+  unsigned add_creg(const std::string& name, unsigned size) {
+    return add_register(cregs_, num_clbits_, name, size, false);
+  }
+
+  /// Number of trainable weights referenced (highest index + 1).
+  std::size_t num_weights() const { return count_source(Param::Source::weight); }
+  /// Number of input features referenced (highest index + 1).
+  std::size_t num_features() const { return count_source(Param::Source::feature); }
+
+  /// Appends any operation after checking it against this circuit.
+  Circuit& append(Operation op, double unitary_tolerance = 1e-8) {
+    validate(op, unitary_tolerance);
+    ops_.push_back(std::move(op));
+    return *this;
+  }
+
+  /// The controlled version of any gate: `op` acts only where all `controls` are 1.
+  Circuit& controlled(const std::vector<qubit_t>& controls, const Operation& op) {
+    return append(op.controlled_by(controls));
+  }
+
+  /// A user matrix on 1 or more qubits (checked unitary within `tolerance`).
+  Circuit& unitary(const Matrix& m, const std::vector<qubit_t>& targets, double tolerance = 1e-8,
+                   const std::string& label = "unitary") {
+    return append(make_unitary(m, targets, label), tolerance);
+  }
+
+  // Fixed one-qubit gates.
+  Circuit& id(qubit_t q) { return add(GateId::i, {q}); }
+  Circuit& x(qubit_t q) { return add(GateId::x, {q}); }
+  Circuit& y(qubit_t q) { return add(GateId::y, {q}); }
+  Circuit& z(qubit_t q) { return add(GateId::z, {q}); }
+  Circuit& h(qubit_t q) { return add(GateId::h, {q}); }
+  Circuit& s(qubit_t q) { return add(GateId::s, {q}); }
+  Circuit& sdg(qubit_t q) { return add(GateId::sdg, {q}); }
+  Circuit& t(qubit_t q) { return add(GateId::t, {q}); }
+  Circuit& tdg(qubit_t q) { return add(GateId::tdg, {q}); }
+  Circuit& sx(qubit_t q) { return add(GateId::sx, {q}); }
+  Circuit& sxdg(qubit_t q) { return add(GateId::sxdg, {q}); }
+  // Rotations: RX(theta) = exp(-i theta X / 2), as in Qiskit.
+  Circuit& rx(Param theta, qubit_t q) { return add(GateId::rx, {q}, {theta}); }
+  Circuit& ry(Param theta, qubit_t q) { return add(GateId::ry, {q}, {theta}); }
+  Circuit& rz(Param theta, qubit_t q) { return add(GateId::rz, {q}, {theta}); }
+  Circuit& p(Param lambda, qubit_t q) { return add(GateId::p, {q}, {lambda}); }
+  Circuit& u(Param theta, Param phi, Param lambda, qubit_t q) { return add(GateId::u, {q}, {theta, phi, lambda}); }
+  // Two-qubit gates; controlled ones take (control, target) as in Qiskit.
+  Circuit& cx(qubit_t c, qubit_t q) { return add(GateId::x, {q}, {}, {c}, "cx"); }
+  Circuit& cy(qubit_t c, qubit_t q) { return add(GateId::y, {q}, {}, {c}, "cy"); }
+  Circuit& cz(qubit_t c, qubit_t q) { return add(GateId::z, {q}, {}, {c}, "cz"); }
+  Circuit& ch(qubit_t c, qubit_t q) { return add(GateId::h, {q}, {}, {c}, "ch"); }
+  Circuit& swap(qubit_t a, qubit_t b) { return add(GateId::swap, {a, b}); }
+  Circuit& iswap(qubit_t a, qubit_t b) { return add(GateId::iswap, {a, b}); }
+  Circuit& crx(Param theta, qubit_t c, qubit_t q) { return add(GateId::rx, {q}, {theta}, {c}, "crx"); }
+  Circuit& cry(Param theta, qubit_t c, qubit_t q) { return add(GateId::ry, {q}, {theta}, {c}, "cry"); }
+  Circuit& crz(Param theta, qubit_t c, qubit_t q) { return add(GateId::rz, {q}, {theta}, {c}, "crz"); }
+  Circuit& cp(Param lambda, qubit_t c, qubit_t q) { return add(GateId::p, {q}, {lambda}, {c}, "cp"); }
+  /// Qiskit's CU: applies e^{i gamma} U(theta, phi, lambda) to `q` when `c` is 1.
+  Circuit& cu(Param theta, Param phi, Param lambda, Param gamma, qubit_t c, qubit_t q) {
+    return add(GateId::u, {q}, {theta, phi, lambda, gamma}, {c}, "cu");
+  }
+  Circuit& rxx(Param theta, qubit_t a, qubit_t b) { return add(GateId::rxx, {a, b}, {theta}); }
+  Circuit& ryy(Param theta, qubit_t a, qubit_t b) { return add(GateId::ryy, {a, b}, {theta}); }
+  Circuit& rzz(Param theta, qubit_t a, qubit_t b) { return add(GateId::rzz, {a, b}, {theta}); }
+  // Three-qubit gates.
+  Circuit& ccx(qubit_t c1, qubit_t c2, qubit_t q) { return add(GateId::x, {q}, {}, {c1, c2}, "ccx"); }
+  Circuit& cswap(qubit_t c, qubit_t a, qubit_t b) { return add(GateId::swap, {a, b}, {}, {c}, "cswap"); }
+  /// Multi-controlled X on any number of controls.
+  Circuit& mcx(const std::vector<qubit_t>& controls, qubit_t q) { return add(GateId::x, {q}, {}, controls, "mcx"); }
+
+  /// Measures qubit `q` into classical bit `c`, collapsing the state.
+  Circuit& measure(qubit_t q, clbit_t c) { return measure(std::vector<qubit_t>{q}, std::vector<clbit_t>{c}); }
+  Circuit& measure(const std::vector<qubit_t>& qs, const std::vector<clbit_t>& cs) {
+    if (qs.size() != cs.size())
+      throw invalid_argument("measure got " + std::to_string(qs.size()) + " qubits but " + std::to_string(cs.size()) +
+                             " classical bits");
+    Operation op;
+    op.kind = OpKind::measure;
+    op.targets = qs;
+    op.clbits = cs;
+    return append(std::move(op));
+  }
+  /// Adds a classical register "meas" of num_qubits() bits and measures qubit i
+  /// into its bit i, as Qiskit's measure_all does.
+  Circuit& measure_all() {
+    if (num_qubits_ == 0) throw invalid_argument("measure_all on a circuit with no qubits");
+    barrier();
+    const unsigned first = add_creg(unique_creg_name("meas"), num_qubits_);
+    std::vector<qubit_t> qs(num_qubits_);
+    std::vector<clbit_t> cs(num_qubits_);
+    for (unsigned i = 0; i < num_qubits_; ++i) {
+      qs[i] = i;
+      cs[i] = first + i;
+    }
+    return measure(qs, cs);
+  }
+  /// Resets qubit `q` to |0> (a non-unitary operation, like a measurement).
+  Circuit& reset(qubit_t q) {
+    Operation op;
+    op.kind = OpKind::reset;
+    op.targets = {q};
+    return append(std::move(op));
+  }
+  /// A barrier on the given qubits (all when empty): fusion never crosses it.
+  Circuit& barrier(std::vector<qubit_t> qs = {}) {
+    if (qs.empty())
+      for (unsigned i = 0; i < num_qubits_; ++i) qs.push_back(i);
+    Operation op;
+    op.kind = OpKind::barrier;
+    op.targets = std::move(qs);
+    return append(std::move(op));
+  }
+
+  /// Makes the most recently added operation conditional on `creg == value`.
+  Circuit& c_if(const std::string& creg, unsigned long long value) {
+    if (ops_.empty()) throw invalid_argument("c_if with no operation to condition");
+    for (const auto& r : cregs_)
+      if (r.name == creg) {
+        if (r.size < 64 && value >> r.size)
+          throw invalid_argument("condition value " + std::to_string(value) + " does not fit the " +
+                                 std::to_string(r.size) + "-bit register '" + creg + "'");
+        ops_.back().condition = Condition{r.offset, r.size, value};
+        return *this;
+      }
+    throw invalid_argument("no classical register named '" + creg + "'");
+  }
+
+  /// True when some measurement, reset or condition must be simulated per shot.
+  bool has_mid_circuit_operations() const {
+    std::vector<bool> measured(num_qubits_, false);
+    for (const auto& op : ops_) {
+      if (op.condition || op.kind == OpKind::reset) return true;
+      if (op.kind == OpKind::measure) {
+        for (auto q : op.targets) measured[q] = true;
+      } else if (op.kind == OpKind::gate) {
+        for (auto q : op.qubits())
+          if (measured[q]) return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  Circuit& add(GateId id, std::vector<qubit_t> targets, std::vector<Param> params = {},
+               std::vector<qubit_t> controls = {}, const char* label = "") {
+    Operation op = make_gate(id, std::move(targets), std::move(params));
+    op.controls = std::move(controls);
+    op.label = label;
+    return append(std::move(op));
+  }
+
+  unsigned add_register(std::vector<Register>& regs, unsigned& total, const std::string& name, unsigned size,
+                        bool quantum) {
+    const char* kind = quantum ? "quantum" : "classical";
+    if (size == 0) throw invalid_argument(std::string(kind) + " register '" + name + "' has size 0");
+    for (const auto& r : regs)
+      if (r.name == name) throw invalid_argument(std::string(kind) + " register '" + name + "' already exists");
+    if (quantum && total + size > max_qubits)
+      throw invalid_argument("register '" + name + "' would make " + std::to_string(total + size) +
+                             " qubits; at most " + std::to_string(max_qubits) + " are supported");
+    regs.push_back({name, total, size});
+    total += size;
+    return total - size;
+  }
+
+  std::string unique_creg_name(const std::string& base) const {
+    std::string name = base;
+    for (int k = 0;; ++k) {
+      bool taken = false;
+      for (const auto& r : cregs_) taken = taken || r.name == name;
+      if (!taken) return name;
+      name = base + std::to_string(k);
+    }
+  }
+
+  std::size_t count_source(Param::Source s) const {
+    std::size_t n = 0;
+    for (const auto& op : ops_)
+      for (const auto& p : op.params)
+        if (p.source == s) n = std::max(n, p.index + 1);
+    return n;
+  }
+
+  void check_qubit(qubit_t q, const Operation& op) const {
+    if (q >= num_qubits_)
+      throw invalid_argument("qubit " + std::to_string(q) + " out of range for a " + std::to_string(num_qubits_) +
+                             "-qubit circuit (in " + op.name() + ")");
+  }
+
+  void validate(const Operation& op, double unitary_tolerance) const {
+    const std::string what = op.kind == OpKind::measure   ? "measure"
+                             : op.kind == OpKind::reset   ? "reset"
+                             : op.kind == OpKind::barrier ? "barrier"
+                                                          : op.name();
+    const auto all = op.qubits();
+    for (auto q : all) check_qubit(q, op);
+    for (std::size_t i = 0; i < all.size(); ++i)
+      for (std::size_t j = i + 1; j < all.size(); ++j)
+        if (all[i] == all[j] && op.kind != OpKind::barrier)
+          throw invalid_argument("qubit " + std::to_string(all[i]) + " used twice in " + what);
+    if (op.kind != OpKind::barrier && op.targets.empty()) throw invalid_argument(what + " has no target qubit");
+    for (auto c : op.clbits)
+      if (c >= num_clbits_)
+        throw invalid_argument("classical bit " + std::to_string(c) + " out of range for a circuit with " +
+                               std::to_string(num_clbits_) + " classical bits (in " + what + ")");
+    if (op.condition && (op.condition->width == 0 || op.condition->first + op.condition->width > num_clbits_))
+      throw invalid_argument("condition on classical bits out of range in " + what);
+    if (op.kind != OpKind::gate) {
+      if (op.kind != OpKind::measure && !op.controls.empty())
+        throw invalid_argument(what + " cannot have control qubits");
+      return;
+    }
+    for (const auto& p : op.params)
+      if (!p.is_finite())
+        throw invalid_argument("angle of " + what + " is not finite (" + p.describe() + ", scale " +
+                               std::to_string(p.scale) + ")");
+    if (op.gate == GateId::unitary) {
+      if (!op.matrix) throw invalid_argument("unitary gate without a matrix");
+      const std::size_t dim = std::size_t{1} << op.targets.size();
+      if (op.targets.size() > 10 || op.matrix->size() != dim * dim)
+        throw invalid_argument("matrix with " + std::to_string(op.matrix->size()) + " entries does not fit " +
+                               std::to_string(op.targets.size()) + " target qubit(s) (needs " +
+                               std::to_string(dim * dim) + ")");
+      for (const auto& v : *op.matrix)
+        if (!std::isfinite(v.real()) || !std::isfinite(v.imag()))
+          throw invalid_argument("matrix of " + what + " has a non-finite entry");
+      const double err = unitarity_error(*op.matrix, dim);
+      if (!(err <= unitary_tolerance))
+        throw invalid_argument("matrix of " + what + " is not unitary: max |U^dagger U - I| = " + std::to_string(err) +
+                               " exceeds tolerance " + std::to_string(unitary_tolerance));
+      return;
+    }
+    const GateInfo& info = gate_info(op.gate);
+    if (op.targets.size() != info.num_targets)
+      throw invalid_argument("gate " + what + " acts on " + std::to_string(info.num_targets) +
+                             " target qubit(s), got " + std::to_string(op.targets.size()));
+    const bool u_with_phase = op.gate == GateId::u && op.params.size() == 4;
+    if (op.params.size() != info.num_params && !u_with_phase)
+      throw invalid_argument("gate " + what + " takes " + std::to_string(info.num_params) + " angle(s), got " +
+                             std::to_string(op.params.size()));
+  }
+
+  unsigned num_qubits_ = 0;
+  unsigned num_clbits_ = 0;
+  std::vector<Register> qregs_;
+  std::vector<Register> cregs_;
+  std::vector<Operation> ops_;
+};
+
+QSIM_END_NAMESPACE

@@ -1,0 +1,75 @@
+#pragma once
+#include <complex>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qsim/core/config.hpp"
+#include "qsim/gates/gate_id.hpp"
+#include "qsim/gates/matrices.hpp"
+#include "qsim/gates/param.hpp"
+
+QSIM_BEGIN_NAMESPACE
+
+enum class OpKind : unsigned char { gate, measure, reset, barrier };
+
+/// `if (creg == value)`: the op runs only when the `width` classical bits
+/// starting at `first` read `value` (bit 0 of value is clbit `first`).
+struct Condition {
+  clbit_t first = 0;
+  unsigned width = 0;
+  unsigned long long value = 0;
+};
+
+/**
+ * One instruction of a circuit. A gate is a base gate (GateId) on `targets`,
+ * applied only where every qubit in `controls` is 1; matrix bit j refers to
+ * targets[j]. `cx(c, t)` is {x, targets {t}, controls {c}}.
+ */
+struct Operation {
+  OpKind kind = OpKind::gate;
+  GateId gate = GateId::i;
+  std::vector<qubit_t> targets;
+  std::vector<qubit_t> controls;
+  std::vector<Param> params;
+  std::shared_ptr<const Matrix> matrix;  // GateId::unitary only
+  std::vector<clbit_t> clbits;           // measure: targets[j] -> clbits[j]
+  std::optional<Condition> condition;
+  std::string label;  // optional display name ("cx", a user gate, ...)
+
+  bool is_gate() const noexcept { return kind == OpKind::gate; }
+  bool is_parameterised() const noexcept {
+    for (const auto& p : params)
+      if (!p.is_constant()) return true;
+    return false;
+  }
+
+  /// This gate with extra control qubits: the controlled version of any gate.
+  Operation controlled_by(const std::vector<qubit_t>& extra) const {
+    Operation op = *this;
+    op.controls.insert(op.controls.end(), extra.begin(), extra.end());
+    op.label.clear();
+    return op;
+  }
+
+  /// The matrix on `targets` for these bound angles (controls not included).
+  Matrix bound_matrix(const Binding& b = {}) const {
+    if (gate == GateId::unitary) return *matrix;
+    std::vector<double> angles;
+    angles.reserve(params.size());
+    for (const auto& p : params) angles.push_back(p.value(b));
+    return gate_matrix(gate, angles);
+  }
+
+  /// Every qubit the operation touches: controls first, then targets.
+  std::vector<qubit_t> qubits() const {
+    std::vector<qubit_t> q = controls;
+    q.insert(q.end(), targets.begin(), targets.end());
+    return q;
+  }
+
+  std::string name() const { return label.empty() ? gate_name(gate) : label; }
+};
+
+QSIM_END_NAMESPACE

@@ -1,0 +1,28 @@
+#pragma once
+/// Version and namespace macros. Google's qsim also lives in `namespace qsim`;
+/// the versioned inline namespace keeps the two linkable in one program and
+/// lets a future ABI break coexist with this one.
+
+#define QSIM_VERSION_MAJOR 0
+#define QSIM_VERSION_MINOR 1
+#define QSIM_VERSION_PATCH 0
+
+#define QSIM_BEGIN_NAMESPACE \
+  namespace qsim {           \
+  inline namespace v0 {
+#define QSIM_END_NAMESPACE \
+  }                        \
+  }
+
+QSIM_BEGIN_NAMESPACE
+/// Qubit and classical-bit indices.
+using qubit_t = unsigned;
+using clbit_t = unsigned;
+/// Basis-state index: bit i is qubit i (Qiskit's little-endian order).
+using index_t = unsigned long long;
+
+/// The largest state this library will ever try to allocate (2^62 amplitudes
+/// already exceeds any address space in bytes; the memory check refuses far
+/// earlier on real machines).
+inline constexpr unsigned max_qubits = 62;
+QSIM_END_NAMESPACE

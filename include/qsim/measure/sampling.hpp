@@ -1,0 +1,68 @@
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "qsim/core/config.hpp"
+#include "qsim/core/error.hpp"
+#include "qsim/measure/random.hpp"
+
+QSIM_BEGIN_NAMESPACE
+
+/**
+ * Draws `shots` basis indices from `probabilities` (need not sum exactly to 1)
+ * in O(size + shots): the uniforms are generated already sorted (normalised
+ * running sums of exponential spacings) and matched in one sweep over the
+ * cumulative distribution. Calls `emit(index, count)` once per drawn index,
+ * in increasing index order.
+ */
+template <class Emit>
+void sample_sorted(const std::vector<double>& probabilities, std::uint64_t shots, std::uint64_t seed, Emit&& emit) {
+  if (shots == 0) return;
+  if (probabilities.empty()) throw invalid_argument("cannot sample from an empty distribution");
+  double total = 0;
+  for (double p : probabilities) {
+    if (!(p >= 0) || !std::isfinite(p)) throw invalid_argument("probability " + std::to_string(p) + " is not valid");
+    total += p;
+  }
+  if (!(total > 0)) throw invalid_argument("cannot sample from a distribution of total weight 0");
+  Rng rng(seed);
+  // Exponential spacings E_1..E_{shots+1}: U_(k) = (E_1+...+E_k) / sum(all).
+  double spacing_sum = 0;
+  std::vector<double> uniforms(shots);
+  for (std::uint64_t k = 0; k < shots; ++k) {
+    spacing_sum += -std::log(rng.uniform_open_zero());
+    uniforms[k] = spacing_sum;
+  }
+  spacing_sum += -std::log(rng.uniform_open_zero());
+  const double scale = total / spacing_sum;
+  std::size_t last = probabilities.size() - 1;
+  while (probabilities[last] == 0) --last;
+  std::uint64_t k = 0;
+  double cumulative = 0;
+  for (std::size_t i = 0; i <= last && k < shots; ++i) {
+    if (probabilities[i] == 0) continue;
+    cumulative += probabilities[i];
+    std::uint64_t count = 0;
+    // The last nonzero bin also takes any uniforms that rounding left past the end.
+    while (k < shots && (i == last || uniforms[k] * scale < cumulative)) {
+      ++count;
+      ++k;
+    }
+    if (count) emit(static_cast<index_t>(i), count);
+  }
+}
+
+/// `shots` basis indices drawn from `probabilities`, in random order.
+inline std::vector<index_t> sample_indices(const std::vector<double>& probabilities, std::uint64_t shots,
+                                           std::uint64_t seed) {
+  std::vector<index_t> out;
+  out.reserve(shots);
+  sample_sorted(probabilities, shots, seed, [&](index_t i, std::uint64_t c) { out.insert(out.end(), c, i); });
+  Rng shuffler = Rng::substream(seed, 1);
+  for (std::size_t i = out.size(); i > 1; --i) std::swap(out[i - 1], out[shuffler.below(i)]);
+  return out;
+}
+
+QSIM_END_NAMESPACE

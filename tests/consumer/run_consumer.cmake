@@ -1,0 +1,30 @@
+# Configures, builds and runs tests/consumer. MODE=find_package first installs
+# qsim into a fresh prefix under WORK; MODE=add_subdirectory uses the source.
+file(REMOVE_RECURSE ${WORK})
+set(consumer_args -DQSIM_CONSUMER_MODE=${MODE} -DQSIM_SOURCE=${QSIM_SOURCE})
+if(MODE STREQUAL "find_package")
+  execute_process(COMMAND ${CMAKE_COMMAND} -S ${QSIM_SOURCE} -B ${WORK}/qsim-build -DCMAKE_INSTALL_PREFIX=${WORK}/prefix
+                          -DQSIM_BUILD_TESTS=OFF -DQSIM_BUILD_EXAMPLES=OFF -DQSIM_BUILD_BENCH=OFF -DQSIM_INSTALL=ON
+                  RESULT_VARIABLE rc)
+  if(rc)
+    message(FATAL_ERROR "configuring qsim for install failed")
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} --install ${WORK}/qsim-build RESULT_VARIABLE rc)
+  if(rc)
+    message(FATAL_ERROR "installing qsim failed")
+  endif()
+  list(APPEND consumer_args -DCMAKE_PREFIX_PATH=${WORK}/prefix)
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${QSIM_SOURCE}/tests/consumer -B ${WORK}/consumer-build ${consumer_args}
+                RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "configuring the consumer (${MODE}) failed")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK}/consumer-build RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "building the consumer (${MODE}) failed")
+endif()
+execute_process(COMMAND ${WORK}/consumer-build/consumer RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "the consumer (${MODE}) returned ${rc}")
+endif()

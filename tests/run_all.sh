@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite, three builds (README command 2; .ci/run calls it):
+#   native     Release with -march=native (the default build)
+#   sanitize   AddressSanitizer + UndefinedBehaviorSanitizer, -fno-sanitize-recover
+#   portable   no -march=native: xsimd falls back to SSE2 (or scalar)
+# Each build runs ctest. Build folders: build-test-<name>. Pass build names to run a subset.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+builds=("$@")
+[ ${#builds[@]} -eq 0 ] && builds=(native sanitize portable)
+
+for b in "${builds[@]}"; do
+  case "$b" in
+    native) flags=(-DCMAKE_BUILD_TYPE=Release) ;;
+    sanitize) flags=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DQSIM_SANITIZE=ON -DQSIM_BUILD_BENCH=OFF) ;;
+    portable) flags=(-DCMAKE_BUILD_TYPE=Release -DQSIM_NATIVE=OFF) ;;
+    *) echo "unknown build '$b' (native, sanitize, portable)" >&2; exit 2 ;;
+  esac
+  echo "=== build: $b"
+  cmake -S . -B "build-test-$b" "${flags[@]}" >/dev/null
+  cmake --build "build-test-$b" -j"$jobs"
+  (cd "build-test-$b" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     ctest --output-on-failure -j"$jobs")
+done
+echo "=== all builds passed: ${builds[*]}"
