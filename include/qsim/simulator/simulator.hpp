@@ -16,6 +16,16 @@
 
 QSIM_BEGIN_NAMESPACE
 
+/// How a Simulator runs: threads and gate fusion.
+struct SimulatorOptions {
+  /// OpenMP threads for gate kernels; 0 means OpenMP's default (OMP_NUM_THREADS, else all cores).
+  unsigned threads = 0;
+  /// Group consecutive gates into fused unitaries before applying them.
+  bool fusion = true;
+  /// Largest fused gate in qubits; 0 chooses it from the precision and state size.
+  unsigned max_fused_qubits = 0;
+};
+
 /**
  * Runs circuits on a state vector of precision T (float or double).
  * @code
@@ -32,6 +42,9 @@ template <class T>
 class Simulator {
  public:
   using State = StateVector<T>;
+
+  explicit Simulator(SimulatorOptions options = {}) : options_(options) {}
+  const SimulatorOptions& options() const noexcept { return options_; }
 
   /// The state after every operation of `c`, from |0...0>. Measurements and
   /// resets collapse with random outcomes drawn from `seed`.
@@ -196,6 +209,8 @@ class Simulator {
     }
     return counts;
   }
+
+  SimulatorOptions options_;
 };
 
 QSIM_END_NAMESPACE
