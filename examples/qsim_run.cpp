@@ -149,7 +149,14 @@ int run(const Options& o, const qsim::Circuit& c) {
   std::vector<qsim::qubit_t> all(c.num_qubits());
   for (unsigned q = 0; q < c.num_qubits(); ++q) all[q] = q;
   std::ostringstream out;
-  out.precision(17);
+  // 17 significant digits for amplitudes and probabilities (round-trip exact);
+  // the histogram keeps the stream's default.
+  auto exact = [](double v) {
+    std::ostringstream s;
+    s.precision(17);
+    s << v;
+    return s.str();
+  };
   if (o.json) {
     out << "{\"file\": " << json_string(o.file) << ", \"num_qubits\": " << c.num_qubits()
         << ", \"num_clbits\": " << c.num_clbits() << ", \"shots\": " << o.shots << ", \"seed\": " << o.seed
@@ -163,15 +170,15 @@ int run(const Options& o, const qsim::Circuit& c) {
     if (o.probabilities) {
       out << ", \"probabilities\": {";
       for (std::size_t i = 0; i < probs.size(); ++i)
-        out << (i ? ", " : "") << json_string(qsim::format_bits(i, all)) << ": " << probs[i];
+        out << (i ? ", " : "") << json_string(qsim::format_bits(i, all)) << ": " << exact(probs[i]);
       out << "}";
     }
     if (psi) {
       out << ", \"statevector\": {";
       for (std::size_t i = 0; i < psi->size(); ++i) {
         const std::complex<double> a((*psi)[i]);
-        out << (i ? ", " : "") << json_string(qsim::format_bits(i, all)) << ": [" << a.real() << ", " << a.imag()
-            << "]";
+        out << (i ? ", " : "") << json_string(qsim::format_bits(i, all)) << ": [" << exact(a.real()) << ", "
+            << exact(a.imag()) << "]";
       }
       out << "}";
     }
@@ -184,14 +191,15 @@ int run(const Options& o, const qsim::Circuit& c) {
     }
     if (o.probabilities) {
       out << (measured ? "\n" : "") << "probabilities:\n";
-      for (std::size_t i = 0; i < probs.size(); ++i) out << qsim::format_bits(i, all) << ": " << probs[i] << '\n';
+      for (std::size_t i = 0; i < probs.size(); ++i)
+        out << qsim::format_bits(i, all) << ": " << exact(probs[i]) << '\n';
     }
     if (psi) {
       out << (measured || o.probabilities ? "\n" : "") << "statevector:\n";
       for (std::size_t i = 0; i < psi->size(); ++i) {
         const std::complex<double> a((*psi)[i]);
-        out << qsim::format_bits(i, all) << ": " << a.real() << (a.imag() < 0 ? " - " : " + ") << std::abs(a.imag())
-            << "i\n";
+        out << qsim::format_bits(i, all) << ": " << exact(a.real()) << (a.imag() < 0 ? " - " : " + ")
+            << exact(std::abs(a.imag())) << "i\n";
       }
     }
   }
