@@ -149,11 +149,11 @@ int run(const Options& o, const qsim::Circuit& c) {
   std::vector<qsim::qubit_t> all(c.num_qubits());
   for (unsigned q = 0; q < c.num_qubits(); ++q) all[q] = q;
   std::ostringstream out;
-  // 17 significant digits for amplitudes and probabilities (round-trip exact);
-  // the histogram keeps the stream's default.
-  auto exact = [](double v) {
+  // Amplitudes and probabilities with the digits that round-trip the
+  // precision (9 for float, 17 for double); the histogram keeps the default.
+  auto exact = [&o](double v) {
     std::ostringstream s;
-    s.precision(17);
+    s.precision(o.single ? 9 : 17);
     s << v;
     return s.str();
   };
