@@ -412,3 +412,11 @@ TEST_CASE("parse_file names the file in errors and refuses a missing file", "[qa
   CHECK_THROWS_AS(parse("qreg q[1]"), qsim::error);
   CHECK_THROWS_WITH(parse("qreg q[1]", "my.qasm"), Catch::StartsWith("my.qasm:1:10: expected ';'"));
 }
+
+TEST_CASE("reserved words cannot name registers, gates or arguments", "[qasm][errors]") {
+  check_error("qreg sin[1];", 1, 6, "'sin' is a reserved word and cannot name a register");
+  check_error("creg measure[1];", 1, 6, "'measure' is a reserved word");
+  check_error("gate barrier a { }", 1, 6, "'barrier' is a reserved word and cannot name a gate");
+  check_error("gate g(sqrt) a { }", 1, 6, "'sqrt' is reserved");
+  check_error("gate g if { }", 1, 6, "'if' is reserved");
+}

@@ -8,6 +8,7 @@
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
+#include "qsim/qasm/lexer.hpp"
 
 QSIM_BEGIN_NAMESPACE
 namespace qasm {
@@ -42,12 +43,7 @@ inline bool is_identifier(const std::string& s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
   for (char c : s)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-  static const char* const reserved[] = {"OPENQASM", "include", "qreg", "creg", "gate", "opaque", "measure",
-                                         "reset",    "barrier", "if",   "pi",   "U",    "CX",     "sin",
-                                         "cos",      "tan",     "exp",  "ln",   "sqrt"};
-  for (const char* r : reserved)
-    if (s == r) return false;
-  return true;
+  return !qasm::detail::is_reserved(s);
 }
 
 // Definitions, from U/CX-level gates of qelib1.inc, for the gates Qiskit's

@@ -26,6 +26,16 @@ struct Token {
 
 namespace detail {
 
+/// Words OpenQASM 2.0 reserves: they cannot name a register, gate or argument.
+inline bool is_reserved(std::string_view word) {
+  static const char* const words[] = {"OPENQASM", "include", "qreg", "creg", "gate", "opaque", "measure",
+                                      "reset",    "barrier", "if",   "pi",   "U",    "CX",     "sin",
+                                      "cos",      "tan",     "exp",  "ln",   "sqrt"};
+  for (const char* w : words)
+    if (word == w) return true;
+  return false;
+}
+
 /// How a token reads in an error message: `';'`, `'qreg'`, `end of input`.
 inline std::string describe(const Token& t) {
   switch (t.kind) {

@@ -177,6 +177,7 @@ class Parser {
     const unsigned long long size = expect_integer("the register size");
     expect(']', "after the register size");
     expect(';', "after the register declaration");
+    if (is_reserved(name)) fail(name_tok, "'" + name + "' is a reserved word and cannot name a register");
     if (find_register(qregs_, name) || find_register(cregs_, name))
       fail(name_tok, "a register named '" + name + "' already exists");
     if (size == 0) fail(size_tok, "register '" + name + "' has size 0");
@@ -201,6 +202,7 @@ class Parser {
     g.opaque = opaque;
     g.library = library_;
     if (g.name == "U" || g.name == "CX") fail(name_tok, "cannot redefine the builtin gate '" + g.name + "'");
+    if (is_reserved(g.name)) fail(name_tok, "'" + g.name + "' is a reserved word and cannot name a gate");
     const auto existing = gate_index_.find(g.name);
     if (existing != gate_index_.end() && !gates_[static_cast<std::size_t>(existing->second)].library) {
       if (library_) {  // the user's own definition came first and wins
@@ -256,7 +258,7 @@ class Parser {
     all.insert(all.end(), g.qargs.begin(), g.qargs.end());
     ExprNode::Func f;
     for (std::size_t i = 0; i < all.size(); ++i) {
-      if (all[i] == "pi" || function_named(all[i], f))
+      if (is_reserved(all[i]) || function_named(all[i], f))
         fail(at, "'" + all[i] + "' is reserved and cannot name an argument of gate '" + g.name + "'");
       for (std::size_t j = 0; j < i; ++j)
         if (all[i] == all[j]) fail(at, "gate '" + g.name + "' names two arguments '" + all[i] + "'");
