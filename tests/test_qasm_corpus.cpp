@@ -65,7 +65,7 @@ TEST_CASE("every corpus circuit parses and matches the dense reference", "[qasm]
     }
     const auto counts = qsim::Simulator<double>().run(original, 4000, 2024);
     CHECK(qsim::total_shots(counts) == 4000);
-    CHECK(qref::chi_square(counts, exact) < qref::critical(exact.size() - 1));
+    CHECK(stats::chi_square(counts, exact) < stats::critical(exact.size() - 1));
   }
 }
 
@@ -81,7 +81,7 @@ TEST_CASE("corpus circuits with mid-circuit measurement run per shot with the ri
     const auto exact = qref::exact_counts(c);
     for (std::uint64_t seed : {1u, 99u}) {
       const auto counts = qsim::Simulator<double>().run(c, 3000, seed);
-      CHECK(qref::chi_square(counts, exact) < qref::critical(exact.size() - 1));
+      CHECK(stats::chi_square(counts, exact) < stats::critical(exact.size() - 1));
     }
   }
   // Known answers: the error on q[0] is found (syndrome 01) and corrected.

@@ -304,7 +304,7 @@ TEST_CASE("if and reset statistics follow the exact distribution (chi-square, fi
   for (const auto& [k, v] : exact) CHECK(reference.at(k) == Approx(v).epsilon(1e-12));
   for (std::uint64_t seed : {1u, 2u}) {
     const auto counts = qsim::Simulator<double>().run(c, 5000, seed);
-    CHECK(qref::chi_square(counts, exact) < qref::critical(3));
+    CHECK(stats::chi_square(counts, exact) < stats::critical(3));
     CHECK(counts == qsim::Simulator<double>().run(c, 5000, seed));  // same seed, same counts
   }
 }

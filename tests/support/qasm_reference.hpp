@@ -4,10 +4,12 @@
 // library's gate_matrix), applied with Eigen to an explicit state vector, and
 // an exact outcome distribution that follows every measurement branch, so
 // circuits with mid-circuit measurement, reset and `if` have an exact answer.
+// The chi-square helpers come from support/chi_square.hpp.
 #include <map>
 #include <string>
 #include <vector>
 
+#include "support/chi_square.hpp"
 #include "support/dense_reference.hpp"
 
 namespace qref {
@@ -165,29 +167,6 @@ inline std::map<std::string, double> exact_counts(const qsim::Circuit& c) {
   std::map<std::string, double> dist;
   for (const auto& b : branches) dist[qsim::format_key(b.bits, c.cregs())] += b.p;
   return dist;
-}
-
-// Pearson's statistic of `counts` against `expected`; an outcome the
-// reference gives probability 0 makes it infinite.
-inline double chi_square(const qsim::Counts& counts, const std::map<std::string, double>& expected) {
-  const double total = static_cast<double>(qsim::total_shots(counts));
-  double chi2 = 0;
-  for (const auto& [key, p] : expected) {
-    const auto it = counts.find(key);
-    const double observed = it == counts.end() ? 0.0 : static_cast<double>(it->second);
-    chi2 += (observed - total * p) * (observed - total * p) / (total * p);
-  }
-  for (const auto& kv : counts)
-    if (!expected.count(kv.first)) return 1e300;
-  return chi2;
-}
-
-// Upper 0.1% point of chi-square with `dof` degrees of freedom (Wilson-Hilferty).
-inline double critical(std::size_t dof) {
-  if (dof == 0) return 1e-9;
-  const double d = static_cast<double>(dof), z = 3.0902;
-  const double t = 1 - 2 / (9 * d) + z * std::sqrt(2 / (9 * d));
-  return d * t * t * t;
 }
 
 }  // namespace qref
