@@ -181,6 +181,8 @@ TEST_CASE("header, include and comments", "[qasm]") {
       "qreg q[1]; h /* mid-statement */ q[0]; // trailing\n");
   REQUIRE(c.size() == 1);
   CHECK(c.operations()[0].gate == qsim::GateId::h);
+  c = parse("\xEF\xBB\xBFOPENQASM 2.0;\r\nqreg q[1];\r\n");  // byte-order mark, CRLF line ends
+  CHECK(c.num_qubits() == 1);
   c = parse("OPENQASM 2;");
   CHECK(c.num_qubits() == 0);
 }

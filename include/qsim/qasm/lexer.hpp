@@ -56,6 +56,7 @@ class Lexer {
 
   std::vector<Token> tokenize() {
     std::vector<Token> out;
+    if (src_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 byte-order mark, as some editors write
     for (;;) {
       skip_space_and_comments();
       Token t;
