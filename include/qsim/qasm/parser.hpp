@@ -95,18 +95,22 @@ class Parser {
   [[noreturn]] void fail(const Token& at, const std::string& message) const {
     throw parse_error(Location{file_, at.line, at.column}, message);
   }
-  void expect(char symbol, const std::string& context) {
-    if (!cur().is(symbol))
-      fail(cur(), "expected '" + std::string(1, symbol) + "' " + context + ", got " + describe(cur()));
-    take();
+  // `context` and `name` make the message only on failure: no allocation on the hot path.
+  void expect(char symbol, const char* context, const std::string& name = {}, const char* after = "") {
+    if (cur().is(symbol)) {
+      take();
+      return;
+    }
+    fail(cur(), "expected '" + std::string(1, symbol) + "' " + context + name + after + ", got " + describe(cur()));
   }
-  std::string expect_identifier(const std::string& what) {
-    if (cur().kind != TokenKind::identifier) fail(cur(), "expected " + what + ", got " + describe(cur()));
+  std::string expect_identifier(const char* what, const std::string& name = {}, const char* after = "") {
+    if (cur().kind != TokenKind::identifier)
+      fail(cur(), std::string("expected ") + what + name + after + ", got " + describe(cur()));
     return take().text;
   }
-  unsigned long long expect_integer(const std::string& what) {
+  unsigned long long expect_integer(const char* what) {
     if (cur().kind != TokenKind::integer)
-      fail(cur(), "expected " + what + " (a non-negative integer), got " + describe(cur()));
+      fail(cur(), std::string("expected ") + what + " (a non-negative integer), got " + describe(cur()));
     const Token& t = take();
     unsigned long long v = 0;
     const auto [p, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), v);
@@ -197,7 +201,7 @@ class Parser {
     if (library_ && kw.text != "gate") fail(kw, "expected a gate definition");
     const Token& name_tok = cur();
     GateDef g;
-    g.name = expect_identifier(std::string("a gate name after '") + kw.text + "'");
+    g.name = expect_identifier("a gate name after '", kw.text, "'");
     g.line = name_tok.line;
     g.opaque = opaque;
     g.library = library_;
@@ -215,14 +219,14 @@ class Parser {
     if (cur().is('(')) {
       take();
       if (!cur().is(')')) g.params = identifier_list("a parameter name", ')');
-      expect(')', "after the parameters of gate '" + g.name + "'");
+      expect(')', "after the parameters of gate '", g.name, "'");
     }
     g.qargs = identifier_list("a qubit argument name", opaque ? ';' : '{');
     check_names(g, name_tok);
     if (opaque) {
-      expect(';', "after the opaque declaration of '" + g.name + "'");
+      expect(';', "after the opaque declaration of '", g.name, "'");
     } else {
-      expect('{', "to open the body of gate '" + g.name + "'");
+      expect('{', "to open the body of gate '", g.name, "'");
       while (!cur().is('}')) {
         if (cur().kind == TokenKind::end) fail(cur(), "expected '}' to close the body of gate '" + g.name + "'");
         body_statement(g);
@@ -242,13 +246,13 @@ class Parser {
     take();
   }
 
-  Names identifier_list(const std::string& what, char terminator) {
+  Names identifier_list(const char* what, char terminator) {
     Names names;
     for (;;) {
       names.push_back(expect_identifier(what));
       if (!cur().is(',')) break;
       take();
-      if (cur().is(terminator)) fail(cur(), "expected " + what + " after ','");
+      if (cur().is(terminator)) fail(cur(), std::string("expected ") + what + " after ','");
     }
     return names;
   }
@@ -292,7 +296,7 @@ class Parser {
             if (!cur().is(',')) break;
             take();
           }
-        expect(')', "after the parameters of '" + start.text + "'");
+        expect(')', "after the parameters of '", start.text, "'");
         check_count(open, s.exprs.size(), want_params, start.text, "parameter");
       } else {
         check_count(start, 0, want_params, start.text, "parameter");
@@ -300,7 +304,7 @@ class Parser {
     }
     for (;;) {
       const Token& a = cur();
-      const std::string name = expect_identifier("a qubit argument of gate '" + g.name + "'");
+      const std::string name = expect_identifier("a qubit argument of gate '", g.name, "'");
       if (cur().is('[')) fail(cur(), "gate bodies use the gate's qubit arguments whole, without an index");
       std::size_t k = 0;
       while (k < g.qargs.size() && g.qargs[k] != name) ++k;
@@ -312,7 +316,7 @@ class Parser {
       take();
     }
     if (s.callee >= 0) check_count(start, s.qargs.size(), want_qargs, start.text, "qubit argument");
-    expect(';', "after the statement in the body of gate '" + g.name + "'");
+    expect(';', "after the statement in the body of gate '", g.name, "'");
     g.body.push_back(std::move(s));
   }
 
@@ -422,11 +426,11 @@ class Parser {
       if (!cur().is(')'))
         for (;;) {
           const Token& at = cur();
-          values.push_back(finite(expression(nullptr), {}, at, "angle of '" + name.text + "'"));
+          values.push_back(finite(expression(nullptr), {}, at, name.text));
           if (!cur().is(',')) break;
           take();
         }
-      expect(')', "after the parameters of '" + name.text + "'");
+      expect(')', "after the parameters of '", name.text, "'");
       check_count(open, values.size(), g.params.size(), name.text, "parameter");
     } else {
       check_count(name, 0, g.params.size(), name.text, "parameter");
@@ -439,7 +443,7 @@ class Parser {
       if (!cur().is(',')) break;
       take();
     }
-    expect(';', "after the arguments of '" + name.text + "'");
+    expect(';', "after the arguments of '", name.text, "'");
     check_count(name, args.size(), g.qargs.size(), name.text, "qubit argument");
     // Broadcast: whole registers must agree in size; single qubits repeat.
     unsigned width = 1;
@@ -489,9 +493,7 @@ class Parser {
       }
       std::vector<double> inner;
       inner.reserve(s.exprs.size());
-      for (int e : s.exprs)
-        inner.push_back(
-            finite(e, values, call, "an angle in gate '" + g.name + "' (line " + std::to_string(s.line) + ")"));
+      for (int e : s.exprs) inner.push_back(finite(e, values, call, g.name, s.line));
       expand(s.callee, inner, mapped, cond, call);
     }
   }
@@ -567,11 +569,18 @@ class Parser {
     DepthGuard& operator=(const DepthGuard&) = delete;
   };
 
-  double finite(int expr, const std::vector<double>& values, const Token& at, const std::string& what) const {
+  // The value of `expr`; a non-finite one is an error about the angle of gate
+  // `gate` (written on line `line` of a gate body when line > 0).
+  double finite(int expr, const std::vector<double>& values, const Token& at, const std::string& gate,
+                unsigned line = 0) const {
     const double v = pool_.eval(expr, values);
     if (!std::isfinite(v)) {
       std::ostringstream s;
-      s << what << " is not a finite number (" << v << ")";
+      if (line > 0)
+        s << "an angle in gate '" << gate << "' (line " << line << ")";
+      else
+        s << "angle of '" << gate << "'";
+      s << " is not a finite number (" << v << ")";
       fail(at, s.str());
     }
     return v;
@@ -651,7 +660,7 @@ class Parser {
         take();
         n.kind = ExprNode::Kind::func;
         n.a = expression(params);
-        expect(')', "after the argument of " + t.text);
+        expect(')', "after the argument of ", t.text);
         return node(n, t);
       }
       if (params)
