@@ -16,4 +16,7 @@
 #include "qsim/measure/counts.hpp"
 #include "qsim/measure/random.hpp"
 #include "qsim/measure/sampling.hpp"
+#include "qsim/qasm/exporter.hpp"
+#include "qsim/qasm/parse_error.hpp"
+#include "qsim/qasm/parser.hpp"
 #include "qsim/simulator/simulator.hpp"
