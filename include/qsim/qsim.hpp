@@ -17,3 +17,4 @@
 #include "qsim/measure/random.hpp"
 #include "qsim/measure/sampling.hpp"
 #include "qsim/simulator/simulator.hpp"
+#include "qsim/ml/ml.hpp"

@@ -1,0 +1,158 @@
+#pragma once
+// The fused backward kernel of the adjoint method for gates on one target
+// qubit (any number of controls). Per amplitude pair it reads the ket psi and
+// the bra lambda once, adds Re <lambda| D_k |psi> for each derivative matrix
+// D_k = (dU/dtheta_k) U^dagger, and writes U^dagger psi and U^dagger lambda:
+// one pass over two vectors, where the forward gate makes one pass over one.
+// Complex arithmetic is spelled out on real/imaginary parts so that GCC
+// vectorises it (std::complex multiplication calls __muldc3 for NaN rules).
+#include <complex>
+#include <cstddef>
+
+#include "qsim/core/config.hpp"
+#include "qsim/gates/matrices.hpp"
+
+QSIM_BEGIN_NAMESPACE
+namespace ml {
+namespace detail {
+
+/// A 2x2 complex matrix split into real and imaginary parts (row-major).
+template <class T>
+struct Mat2 {
+  T re[4] = {};
+  T im[4] = {};
+  Mat2() = default;
+  explicit Mat2(const Matrix& m) {
+    for (int e = 0; e < 4; ++e) {
+      re[e] = static_cast<T>(m[static_cast<std::size_t>(e)].real());
+      im[e] = static_cast<T>(m[static_cast<std::size_t>(e)].imag());
+    }
+  }
+};
+
+/// Which entries are nonzero: lets the compiler drop the zero products.
+enum class Shape { general, real, diagonal, swap };
+
+// (x, y) = m (a, b) on one complex pair.
+template <Shape S, class T>
+inline void mul2(const Mat2<T>& m, T ar, T ai, T br, T bi, T& xr, T& xi, T& yr, T& yi) {
+  if constexpr (S == Shape::swap) {
+    xr = br, xi = bi, yr = ar, yi = ai;
+  } else if constexpr (S == Shape::diagonal) {
+    xr = m.re[0] * ar - m.im[0] * ai;
+    xi = m.re[0] * ai + m.im[0] * ar;
+    yr = m.re[3] * br - m.im[3] * bi;
+    yi = m.re[3] * bi + m.im[3] * br;
+  } else if constexpr (S == Shape::real) {
+    xr = m.re[0] * ar + m.re[1] * br;
+    xi = m.re[0] * ai + m.re[1] * bi;
+    yr = m.re[2] * ar + m.re[3] * br;
+    yi = m.re[2] * ai + m.re[3] * bi;
+  } else {
+    xr = m.re[0] * ar - m.im[0] * ai + m.re[1] * br - m.im[1] * bi;
+    xi = m.re[0] * ai + m.im[0] * ar + m.re[1] * bi + m.im[1] * br;
+    yr = m.re[2] * ar - m.im[2] * ai + m.re[3] * br - m.im[3] * bi;
+    yi = m.re[2] * ai + m.im[2] * ar + m.re[3] * bi + m.im[3] * br;
+  }
+}
+
+/**
+ * The sweep over all pairs (j, j + 2^t) with the control bits set. `psi`
+ * and `lam` are interleaved re/im arrays of 2^n amplitudes; acc[k] receives
+ * Re <lam|D_k|psi> (before the update). ND = -1 is a plain forward
+ * application of `m` to psi alone (lam unused).
+ */
+template <Shape S, bool Controlled, int ND, class T>
+void fused_pairs(T* __restrict psi, T* __restrict lam, index_t size, qubit_t t, index_t cmask, const Mat2<T>& m,
+                 const Mat2<T>* d, double* acc) {
+  const index_t s = index_t{1} << t;
+  double total[ND > 0 ? ND : 1] = {};
+  for (index_t base = 0; base < size; base += 2 * s) {
+    T part[ND > 0 ? ND : 1] = {};  // per block in T, so the inner loop vectorises
+    for (index_t j = base; j < base + s; ++j) {
+      if constexpr (Controlled)
+        if ((j & cmask) != cmask) continue;
+      const index_t i0 = 2 * j, i1 = 2 * (j + s);
+      const T p0r = psi[i0], p0i = psi[i0 + 1], p1r = psi[i1], p1i = psi[i1 + 1];
+      mul2<S>(m, p0r, p0i, p1r, p1i, psi[i0], psi[i0 + 1], psi[i1], psi[i1 + 1]);
+      if constexpr (ND >= 0) {
+        const T l0r = lam[i0], l0i = lam[i0 + 1], l1r = lam[i1], l1i = lam[i1 + 1];
+        for (int k = 0; k < ND; ++k) {
+          T xr, xi, yr, yi;
+          mul2<S>(d[k], p0r, p0i, p1r, p1i, xr, xi, yr, yi);
+          part[k] += l0r * xr + l0i * xi + l1r * yr + l1i * yi;  // Re(conj(l) * (D p))
+        }
+        mul2<S>(m, l0r, l0i, l1r, l1i, lam[i0], lam[i0 + 1], lam[i1], lam[i1 + 1]);
+      }
+    }
+    for (int k = 0; k < ND; ++k) total[k] += static_cast<double>(part[k]);
+  }
+  for (int k = 0; k < ND; ++k) acc[k] += total[k];
+}
+
+// Picks the instantiation for the runtime shape, control and derivative count.
+template <Shape S, bool Controlled, class T>
+void fused_dispatch_nd(T* psi, T* lam, index_t size, qubit_t t, index_t cmask, const Mat2<T>& m, const Mat2<T>* d,
+                       int nd, double* acc) {
+  switch (nd) {
+    case -1:
+      return fused_pairs<S, Controlled, -1>(psi, lam, size, t, cmask, m, d, acc);
+    case 0:
+      return fused_pairs<S, Controlled, 0>(psi, lam, size, t, cmask, m, d, acc);
+    case 1:
+      return fused_pairs<S, Controlled, 1>(psi, lam, size, t, cmask, m, d, acc);
+    case 2:
+      return fused_pairs<S, Controlled, 2>(psi, lam, size, t, cmask, m, d, acc);
+    case 3:
+      return fused_pairs<S, Controlled, 3>(psi, lam, size, t, cmask, m, d, acc);
+    default:
+      return fused_pairs<S, Controlled, 4>(psi, lam, size, t, cmask, m, d, acc);
+  }
+}
+
+template <Shape S, class T>
+void fused_dispatch_control(T* psi, T* lam, index_t size, qubit_t t, index_t cmask, const Mat2<T>& m, const Mat2<T>* d,
+                            int nd, double* acc) {
+  if (cmask == 0)
+    fused_dispatch_nd<S, false>(psi, lam, size, t, cmask, m, d, nd, acc);
+  else
+    fused_dispatch_nd<S, true>(psi, lam, size, t, cmask, m, d, nd, acc);
+}
+
+inline bool is_real(const Matrix& m) {
+  for (const auto& v : m)
+    if (v.imag() != 0) return false;
+  return true;
+}
+inline bool is_diagonal(const Matrix& m) { return m[1] == 0.0 && m[2] == 0.0; }
+
+/**
+ * Applies `m` (2x2) on target t where `cmask` is set, to psi and (when
+ * lam is not null) lam, accumulating acc[k] += Re <lam|d_k|psi> on the way; the shape
+ * of m and all d_k chooses the specialised loop.
+ */
+template <class T>
+void fused_one_target(std::complex<T>* psi, std::complex<T>* lam, unsigned num_qubits, qubit_t t, index_t cmask,
+                      const Matrix& m, const std::vector<Matrix>& d, double* acc) {
+  bool real = is_real(m), diag = is_diagonal(m);
+  for (const auto& dk : d) real = real && is_real(dk), diag = diag && is_diagonal(dk);
+  const bool swap = d.empty() && m[0] == 0.0 && m[3] == 0.0 && m[1] == 1.0 && m[2] == 1.0;
+  Mat2<T> mm(m), dd[4];
+  for (std::size_t k = 0; k < d.size() && k < 4; ++k) dd[k] = Mat2<T>(d[k]);
+  const int nd = lam == nullptr ? -1 : static_cast<int>(d.size());
+  T* p = reinterpret_cast<T*>(psi);  // std::complex<T> is layout-compatible with T[2]
+  T* l = reinterpret_cast<T*>(lam);
+  const index_t size = index_t{1} << num_qubits;
+  if (swap)
+    fused_dispatch_control<Shape::swap>(p, l, size, t, cmask, mm, dd, nd, acc);
+  else if (diag && nd <= 1)
+    fused_dispatch_control<Shape::diagonal>(p, l, size, t, cmask, mm, dd, nd, acc);
+  else if (real && nd <= 1)
+    fused_dispatch_control<Shape::real>(p, l, size, t, cmask, mm, dd, nd, acc);
+  else
+    fused_dispatch_control<Shape::general>(p, l, size, t, cmask, mm, dd, nd, acc);
+}
+
+}  // namespace detail
+}  // namespace ml
+QSIM_END_NAMESPACE
