@@ -129,7 +129,8 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
     if (op.targets.size() == 1 && derivs.size() <= 4) {
       index_t cmask = 0;
       for (auto q : op.controls) cmask |= index_t{1} << q;
-      detail::fused_one_target(psi.data(), lam.data(), c.num_qubits(), op.targets[0], cmask, u_dag, derivs, acc);
+      detail::fused_one_target(psi.data(), lam.data(), c.num_qubits(), op.targets[0], cmask, u_dag, derivs, acc,
+                               op.gate);
     } else {
       for (const auto& d : derivs) acc_generic.push_back(detail::masked_expectation(lam, psi, op, d));
       Operation inverse = make_unitary(u_dag, op.targets, "adjoint");

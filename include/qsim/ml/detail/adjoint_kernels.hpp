@@ -10,6 +10,7 @@
 #include <cstddef>
 
 #include "qsim/core/config.hpp"
+#include "qsim/gates/gate_id.hpp"
 #include "qsim/gates/matrices.hpp"
 
 QSIM_BEGIN_NAMESPACE
@@ -31,19 +32,21 @@ struct Mat2 {
 };
 
 /// Which entries are nonzero: lets the compiler drop the zero products.
-enum class Shape { general, real, diagonal, swap };
+/// rot_y / rot_z: RY / RZ (real / diagonal U) whose derivative matrix is
+/// D = -i/2 Y or -i/2 Z, so Re <l|D|p> needs no products with D at all.
+enum class Shape { general, real, diagonal, swap, rot_y, rot_z };
 
 // (x, y) = m (a, b) on one complex pair.
 template <Shape S, class T>
 inline void mul2(const Mat2<T>& m, T ar, T ai, T br, T bi, T& xr, T& xi, T& yr, T& yi) {
   if constexpr (S == Shape::swap) {
     xr = br, xi = bi, yr = ar, yi = ai;
-  } else if constexpr (S == Shape::diagonal) {
+  } else if constexpr (S == Shape::diagonal || S == Shape::rot_z) {
     xr = m.re[0] * ar - m.im[0] * ai;
     xi = m.re[0] * ai + m.im[0] * ar;
     yr = m.re[3] * br - m.im[3] * bi;
     yi = m.re[3] * bi + m.im[3] * br;
-  } else if constexpr (S == Shape::real) {
+  } else if constexpr (S == Shape::real || S == Shape::rot_y) {
     xr = m.re[0] * ar + m.re[1] * br;
     xi = m.re[0] * ai + m.re[1] * bi;
     yr = m.re[2] * ar + m.re[3] * br;
@@ -62,33 +65,76 @@ inline void mul2(const Mat2<T>& m, T ar, T ai, T br, T bi, T& xr, T& xi, T& yr, 
  * Re <lam|D_k|psi> (before the update). ND = -1 is a plain forward
  * application of `m` to psi alone (lam unused).
  */
+// Lets the compiler reorder the derivative sums so that the pair loop
+// vectorises (a plain floating-point reduction forbids it).
+#if defined(_OPENMP)
+#define QSIM_ML_SIMD_REDUCTION _Pragma("omp simd reduction(+ : a0, a1, a2, a3)")
+#else
+#define QSIM_ML_SIMD_REDUCTION
+#endif
+
 template <Shape S, bool Controlled, int ND, class T>
 void fused_pairs(T* __restrict psi, T* __restrict lam, index_t size, qubit_t t, index_t cmask, const Mat2<T>& m,
                  const Mat2<T>* d, double* acc) {
+  static_assert(ND <= 4, "at most 4 angles per gate");
   const index_t s = index_t{1} << t;
-  double total[ND > 0 ? ND : 1] = {};
-  for (index_t base = 0; base < size; base += 2 * s) {
-    T part[ND > 0 ? ND : 1] = {};  // per block in T, so the inner loop vectorises
-    for (index_t j = base; j < base + s; ++j) {
+  double total[4] = {0, 0, 0, 0};
+  // One amplitude pair (j, j + s): derivative terms first, then the update.
+  const auto pair = [&](index_t j, T& a0, T& a1, T& a2, T& a3) {
+    const index_t i0 = 2 * j, i1 = 2 * (j + s);
+    const T p0r = psi[i0], p0i = psi[i0 + 1], p1r = psi[i1], p1i = psi[i1 + 1];
+    mul2<S>(m, p0r, p0i, p1r, p1i, psi[i0], psi[i0 + 1], psi[i1], psi[i1 + 1]);
+    if constexpr (ND >= 0) {
+      const T l0r = lam[i0], l0i = lam[i0 + 1], l1r = lam[i1], l1i = lam[i1 + 1];
+      // Re(conj(l) * (D_k p)) for each derivative matrix.
+      auto term = [&](const Mat2<T>& dk) {
+        T xr, xi, yr, yi;
+        mul2<S>(dk, p0r, p0i, p1r, p1i, xr, xi, yr, yi);
+        return l0r * xr + l0i * xi + l1r * yr + l1i * yi;
+      };
+      if constexpr (S == Shape::rot_y) {
+        a0 += T(0.5) * (l1r * p0r + l1i * p0i - l0r * p1r - l0i * p1i);  // Re <l|-i/2 Y|p>
+      } else if constexpr (S == Shape::rot_z) {
+        a0 += T(0.5) * (l0r * p0i - l0i * p0r - l1r * p1i + l1i * p1r);  // Re <l|-i/2 Z|p>
+      } else if constexpr (ND > 0) {
+        a0 += term(d[0]);
+      }
+      if constexpr (ND > 1) a1 += term(d[1]);
+      if constexpr (ND > 2) a2 += term(d[2]);
+      if constexpr (ND > 3) a3 += term(d[3]);
+      mul2<S>(m, l0r, l0i, l1r, l1i, lam[i0], lam[i0 + 1], lam[i1], lam[i1 + 1]);
+    }
+  };
+  if (s < 8) {
+    // Short runs: one flat loop over all pairs, the index of pair `idx` made
+    // by inserting a 0 at bit t, so the loop is long enough to vectorise.
+    T a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    QSIM_ML_SIMD_REDUCTION
+    for (index_t idx = 0; idx < size / 2; ++idx) {
+      const index_t j = ((idx >> t) << (t + 1)) | (idx & (s - 1));
       if constexpr (Controlled)
         if ((j & cmask) != cmask) continue;
-      const index_t i0 = 2 * j, i1 = 2 * (j + s);
-      const T p0r = psi[i0], p0i = psi[i0 + 1], p1r = psi[i1], p1i = psi[i1 + 1];
-      mul2<S>(m, p0r, p0i, p1r, p1i, psi[i0], psi[i0 + 1], psi[i1], psi[i1 + 1]);
-      if constexpr (ND >= 0) {
-        const T l0r = lam[i0], l0i = lam[i0 + 1], l1r = lam[i1], l1i = lam[i1 + 1];
-        for (int k = 0; k < ND; ++k) {
-          T xr, xi, yr, yi;
-          mul2<S>(d[k], p0r, p0i, p1r, p1i, xr, xi, yr, yi);
-          part[k] += l0r * xr + l0i * xi + l1r * yr + l1i * yi;  // Re(conj(l) * (D p))
-        }
-        mul2<S>(m, l0r, l0i, l1r, l1i, lam[i0], lam[i0 + 1], lam[i1], lam[i1 + 1]);
-      }
+      pair(j, a0, a1, a2, a3);
     }
-    for (int k = 0; k < ND; ++k) total[k] += static_cast<double>(part[k]);
+    total[0] = static_cast<double>(a0), total[1] = static_cast<double>(a1);
+    total[2] = static_cast<double>(a2), total[3] = static_cast<double>(a3);
+  } else {
+    for (index_t base = 0; base < size; base += 2 * s) {
+      T a0 = 0, a1 = 0, a2 = 0, a3 = 0;  // per block in T, summed in double below
+      QSIM_ML_SIMD_REDUCTION
+      for (index_t j = base; j < base + s; ++j) {
+        if constexpr (Controlled)
+          if ((j & cmask) != cmask) continue;
+        pair(j, a0, a1, a2, a3);
+      }
+      total[0] += static_cast<double>(a0), total[1] += static_cast<double>(a1);
+      total[2] += static_cast<double>(a2), total[3] += static_cast<double>(a3);
+    }
   }
   for (int k = 0; k < ND; ++k) acc[k] += total[k];
 }
+
+#undef QSIM_ML_SIMD_REDUCTION
 
 // Picks the instantiation for the runtime shape, control and derivative count.
 template <Shape S, bool Controlled, class T>
@@ -129,11 +175,12 @@ inline bool is_diagonal(const Matrix& m) { return m[1] == 0.0 && m[2] == 0.0; }
 /**
  * Applies `m` (2x2) on target t where `cmask` is set, to psi and (when
  * lam is not null) lam, accumulating acc[k] += Re <lam|d_k|psi> on the way; the shape
- * of m and all d_k chooses the specialised loop.
+ * of m and all d_k (and `gate`, for RY and RZ whose d is known) chooses the
+ * specialised loop.
  */
 template <class T>
 void fused_one_target(std::complex<T>* psi, std::complex<T>* lam, unsigned num_qubits, qubit_t t, index_t cmask,
-                      const Matrix& m, const std::vector<Matrix>& d, double* acc) {
+                      const Matrix& m, const std::vector<Matrix>& d, double* acc, GateId gate = GateId::unitary) {
   bool real = is_real(m), diag = is_diagonal(m);
   for (const auto& dk : d) real = real && is_real(dk), diag = diag && is_diagonal(dk);
   const bool swap = d.empty() && m[0] == 0.0 && m[3] == 0.0 && m[1] == 1.0 && m[2] == 1.0;
@@ -143,7 +190,11 @@ void fused_one_target(std::complex<T>* psi, std::complex<T>* lam, unsigned num_q
   T* p = reinterpret_cast<T*>(psi);  // std::complex<T> is layout-compatible with T[2]
   T* l = reinterpret_cast<T*>(lam);
   const index_t size = index_t{1} << num_qubits;
-  if (swap)
+  if (nd == 1 && gate == GateId::ry && real)
+    fused_dispatch_control<Shape::rot_y>(p, l, size, t, cmask, mm, dd, nd, acc);
+  else if (nd == 1 && gate == GateId::rz && diag)
+    fused_dispatch_control<Shape::rot_z>(p, l, size, t, cmask, mm, dd, nd, acc);
+  else if (swap)
     fused_dispatch_control<Shape::swap>(p, l, size, t, cmask, mm, dd, nd, acc);
   else if (diag && nd <= 1)
     fused_dispatch_control<Shape::diagonal>(p, l, size, t, cmask, mm, dd, nd, acc);
