@@ -95,8 +95,9 @@ inline Matrix matmul(const Matrix& a, const Matrix& b, std::size_t dim) {
  * to each of its angles is 2 Re <lam| (dU/dtheta) U^dagger |psi>, taken before
  * U^dagger is applied to both vectors, and is added (times the Param's
  * scale) to dw[weight] or dx[feature]. Gates on one target qubit (with any
- * controls) use one fused pass over both vectors; others fall back to dense
- * matrices.
+ * controls) use one fused pass over both vectors; two trainable RY/RZ on
+ * the same qubit with only other qubits' gates between them share one pass;
+ * other gates fall back to dense matrices.
  */
 template <class T>
 void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, StateVector<T>& lam, double* dw,
@@ -109,9 +110,50 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
   std::vector<double> angles;
   std::vector<Matrix> derivs;
   std::vector<const Param*> slots;
+  std::vector<bool> done(ops.size(), false);
+  const auto add_gradient = [&](const Param& p, double re_term) {
+    const double g = 2.0 * re_term * p.scale;
+    if (p.source == Param::Source::weight) {
+      if (dw) dw[p.index] += g;
+    } else if (dx) {
+      dx[p.index] += g;
+    }
+  };
+  // An uncontrolled RY/RZ whose one angle is trainable: these pair up.
+  const auto pairable = [&](const Operation& op) {
+    return op.is_gate() && detail::is_plain_rotation(op.gate, op.controls.size()) && !op.params[0].is_constant() &&
+           op.params[0].scale != 0;
+  };
   for (std::size_t i = ops.size(); i-- > 0;) {
     const Operation& op = ops[i];
-    if (!op.is_gate()) continue;
+    if (!op.is_gate() || done[i]) continue;
+    if (pairable(op)) {
+      // The next gate (going backwards) on the same qubit, if only gates on
+      // other qubits lie between: both are swept in one pass.
+      const qubit_t q = op.targets[0];
+      std::size_t k = i, looked = 0;
+      bool found = false;
+      while (k-- > 0 && ++looked <= 256) {  // bounded: keeps long circuits linear
+        const Operation& other = ops[k];
+        if (!other.is_gate() || done[k]) continue;
+        bool touches = false;
+        for (auto oq : other.qubits()) touches = touches || oq == q;
+        if (touches) {
+          found = pairable(other) && other.targets[0] == q;
+          break;
+        }
+      }
+      if (found) {
+        const Operation& other = ops[k];
+        double acc[2] = {0, 0};
+        detail::fused_rotations(psi.data(), lam.data(), c.num_qubits(), q, op.gate, adjoint(op.bound_matrix(b), 2),
+                                other.gate, adjoint(other.bound_matrix(b), 2), acc);
+        add_gradient(op.params[0], acc[0]);
+        add_gradient(other.params[0], acc[1]);
+        done[k] = true;
+        continue;
+      }
+    }
     const Matrix u = op.bound_matrix(b);
     const std::size_t dim = std::size_t{1} << op.targets.size();
     const Matrix u_dag = adjoint(u, dim);
@@ -125,27 +167,19 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
       slots.push_back(&op.params[j]);
     }
     double acc[4] = {0, 0, 0, 0};
-    std::vector<double> acc_generic;
     if (op.targets.size() == 1 && derivs.size() <= 4) {
       index_t cmask = 0;
       for (auto q : op.controls) cmask |= index_t{1} << q;
       detail::fused_one_target(psi.data(), lam.data(), c.num_qubits(), op.targets[0], cmask, u_dag, derivs, acc,
                                op.gate);
     } else {
-      for (const auto& d : derivs) acc_generic.push_back(detail::masked_expectation(lam, psi, op, d));
+      for (std::size_t k = 0; k < derivs.size(); ++k) acc[k] = detail::masked_expectation(lam, psi, op, derivs[k]);
       Operation inverse = make_unitary(u_dag, op.targets, "adjoint");
       inverse.controls = op.controls;
       kernels::apply_gate(psi, inverse);
       kernels::apply_gate(lam, inverse);
     }
-    for (std::size_t k = 0; k < slots.size(); ++k) {
-      const double g = 2.0 * (acc_generic.empty() ? acc[k] : acc_generic[k]) * slots[k]->scale;
-      if (slots[k]->source == Param::Source::weight) {
-        if (dw) dw[slots[k]->index] += g;
-      } else if (dx) {
-        dx[slots[k]->index] += g;
-      }
-    }
+    for (std::size_t k = 0; k < slots.size(); ++k) add_gradient(*slots[k], acc[k]);
   }
 }
 

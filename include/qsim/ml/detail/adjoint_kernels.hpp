@@ -65,6 +65,15 @@ inline void mul2(const Mat2<T>& m, T ar, T ai, T br, T bi, T& xr, T& xi, T& yr, 
  * Re <lam|D_k|psi> (before the update). ND = -1 is a plain forward
  * application of `m` to psi alone (lam unused).
  */
+// Re <l| -i/2 G |p> on one pair for RY (G = Y) and RZ (G = Z): D = dU/dt U^dagger.
+template <Shape S, class T>
+inline T rotation_term(T l0r, T l0i, T l1r, T l1i, T p0r, T p0i, T p1r, T p1i) {
+  if constexpr (S == Shape::rot_y)
+    return T(0.5) * (l1r * p0r + l1i * p0i - l0r * p1r - l0i * p1i);
+  else
+    return T(0.5) * (l0r * p0i - l0i * p0r - l1r * p1i + l1i * p1r);
+}
+
 // Lets the compiler reorder the derivative sums so that the pair loop
 // vectorises (a plain floating-point reduction forbids it).
 #if defined(_OPENMP)
@@ -72,6 +81,41 @@ inline void mul2(const Mat2<T>& m, T ar, T ai, T br, T bi, T& xr, T& xi, T& yr, 
 #else
 #define QSIM_ML_SIMD_REDUCTION
 #endif
+
+/**
+ * Calls pair(j, a0, a1, a2, a3) for every amplitude pair (j, j + 2^t) whose
+ * control bits are set, and adds the four per-pair sums to total[].
+ */
+template <bool Controlled, class T, class Pair>
+[[gnu::always_inline]] inline void for_each_pair(index_t size, qubit_t t, index_t cmask, double* total, Pair&& pair) {
+  const index_t s = index_t{1} << t;
+  if (s < 8) {
+    // Short runs: one flat loop over all pairs, the index of pair `idx` made
+    // by inserting a 0 at bit t, so the loop is long enough to vectorise.
+    T a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    QSIM_ML_SIMD_REDUCTION
+    for (index_t idx = 0; idx < size / 2; ++idx) {
+      const index_t j = ((idx >> t) << (t + 1)) | (idx & (s - 1));
+      if constexpr (Controlled)
+        if ((j & cmask) != cmask) continue;
+      pair(j, a0, a1, a2, a3);
+    }
+    total[0] += static_cast<double>(a0), total[1] += static_cast<double>(a1);
+    total[2] += static_cast<double>(a2), total[3] += static_cast<double>(a3);
+    return;
+  }
+  for (index_t base = 0; base < size; base += 2 * s) {
+    T a0 = 0, a1 = 0, a2 = 0, a3 = 0;  // per block in T, summed in double
+    QSIM_ML_SIMD_REDUCTION
+    for (index_t j = base; j < base + s; ++j) {
+      if constexpr (Controlled)
+        if ((j & cmask) != cmask) continue;
+      pair(j, a0, a1, a2, a3);
+    }
+    total[0] += static_cast<double>(a0), total[1] += static_cast<double>(a1);
+    total[2] += static_cast<double>(a2), total[3] += static_cast<double>(a3);
+  }
+}
 
 template <Shape S, bool Controlled, int ND, class T>
 void fused_pairs(T* __restrict psi, T* __restrict lam, index_t size, qubit_t t, index_t cmask, const Mat2<T>& m,
@@ -92,10 +136,8 @@ void fused_pairs(T* __restrict psi, T* __restrict lam, index_t size, qubit_t t, 
         mul2<S>(dk, p0r, p0i, p1r, p1i, xr, xi, yr, yi);
         return l0r * xr + l0i * xi + l1r * yr + l1i * yi;
       };
-      if constexpr (S == Shape::rot_y) {
-        a0 += T(0.5) * (l1r * p0r + l1i * p0i - l0r * p1r - l0i * p1i);  // Re <l|-i/2 Y|p>
-      } else if constexpr (S == Shape::rot_z) {
-        a0 += T(0.5) * (l0r * p0i - l0i * p0r - l1r * p1i + l1i * p1r);  // Re <l|-i/2 Z|p>
+      if constexpr (S == Shape::rot_y || S == Shape::rot_z) {
+        a0 += rotation_term<S>(l0r, l0i, l1r, l1i, p0r, p0i, p1r, p1i);
       } else if constexpr (ND > 0) {
         a0 += term(d[0]);
       }
@@ -105,33 +147,36 @@ void fused_pairs(T* __restrict psi, T* __restrict lam, index_t size, qubit_t t, 
       mul2<S>(m, l0r, l0i, l1r, l1i, lam[i0], lam[i0 + 1], lam[i1], lam[i1 + 1]);
     }
   };
-  if (s < 8) {
-    // Short runs: one flat loop over all pairs, the index of pair `idx` made
-    // by inserting a 0 at bit t, so the loop is long enough to vectorise.
-    T a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    QSIM_ML_SIMD_REDUCTION
-    for (index_t idx = 0; idx < size / 2; ++idx) {
-      const index_t j = ((idx >> t) << (t + 1)) | (idx & (s - 1));
-      if constexpr (Controlled)
-        if ((j & cmask) != cmask) continue;
-      pair(j, a0, a1, a2, a3);
-    }
-    total[0] = static_cast<double>(a0), total[1] = static_cast<double>(a1);
-    total[2] = static_cast<double>(a2), total[3] = static_cast<double>(a3);
-  } else {
-    for (index_t base = 0; base < size; base += 2 * s) {
-      T a0 = 0, a1 = 0, a2 = 0, a3 = 0;  // per block in T, summed in double below
-      QSIM_ML_SIMD_REDUCTION
-      for (index_t j = base; j < base + s; ++j) {
-        if constexpr (Controlled)
-          if ((j & cmask) != cmask) continue;
-        pair(j, a0, a1, a2, a3);
-      }
-      total[0] += static_cast<double>(a0), total[1] += static_cast<double>(a1);
-      total[2] += static_cast<double>(a2), total[3] += static_cast<double>(a3);
-    }
-  }
+  for_each_pair<Controlled, T>(size, t, cmask, total, pair);
   for (int k = 0; k < ND; ++k) acc[k] += total[k];
+}
+
+/**
+ * Two uncontrolled RY/RZ rotations on the same qubit t, A after B in the
+ * circuit (so A is undone first), in ONE pass over both vectors: per pair,
+ * A's derivative term, A^dagger on both, B's term, B^dagger on both. Valid
+ * even when other gates sit between them in the circuit, provided those act
+ * on other qubits: they commute with B and with its derivative.
+ */
+template <Shape SA, Shape SB, class T>
+void fused_rotation_pair(T* __restrict psi, T* __restrict lam, index_t size, qubit_t t, const Mat2<T>& ma,
+                         const Mat2<T>& mb, double* acc) {
+  const index_t s = index_t{1} << t;
+  double total[4] = {0, 0, 0, 0};
+  const auto pair = [&](index_t j, T& a0, T& a1, T&, T&) {
+    const index_t i0 = 2 * j, i1 = 2 * (j + s);
+    T p0r = psi[i0], p0i = psi[i0 + 1], p1r = psi[i1], p1i = psi[i1 + 1];
+    T l0r = lam[i0], l0i = lam[i0 + 1], l1r = lam[i1], l1i = lam[i1 + 1];
+    a0 += rotation_term<SA>(l0r, l0i, l1r, l1i, p0r, p0i, p1r, p1i);
+    mul2<SA>(ma, p0r, p0i, p1r, p1i, p0r, p0i, p1r, p1i);
+    mul2<SA>(ma, l0r, l0i, l1r, l1i, l0r, l0i, l1r, l1i);
+    a1 += rotation_term<SB>(l0r, l0i, l1r, l1i, p0r, p0i, p1r, p1i);
+    mul2<SB>(mb, p0r, p0i, p1r, p1i, psi[i0], psi[i0 + 1], psi[i1], psi[i1 + 1]);
+    mul2<SB>(mb, l0r, l0i, l1r, l1i, lam[i0], lam[i0 + 1], lam[i1], lam[i1 + 1]);
+  };
+  for_each_pair<false, T>(size, t, 0, total, pair);
+  acc[0] += total[0];
+  acc[1] += total[1];
 }
 
 #undef QSIM_ML_SIMD_REDUCTION
@@ -202,6 +247,31 @@ void fused_one_target(std::complex<T>* psi, std::complex<T>* lam, unsigned num_q
     fused_dispatch_control<Shape::real>(p, l, size, t, cmask, mm, dd, nd, acc);
   else
     fused_dispatch_control<Shape::general>(p, l, size, t, cmask, mm, dd, nd, acc);
+}
+
+/// True for the gates fused_rotations() takes: an uncontrolled RY or RZ.
+inline bool is_plain_rotation(GateId g, std::size_t num_controls) {
+  return num_controls == 0 && (g == GateId::ry || g == GateId::rz);
+}
+
+/// fused_rotation_pair for RY/RZ in any combination; `ua`, `ub` are the
+/// inverse matrices (A undone first). acc[0] gets A's term, acc[1] B's.
+template <class T>
+void fused_rotations(std::complex<T>* psi, std::complex<T>* lam, unsigned num_qubits, qubit_t t, GateId a,
+                     const Matrix& ua, GateId b, const Matrix& ub, double* acc) {
+  const Mat2<T> ma(ua), mb(ub);
+  T* p = reinterpret_cast<T*>(psi);
+  T* l = reinterpret_cast<T*>(lam);
+  const index_t size = index_t{1} << num_qubits;
+  const bool ay = a == GateId::ry, by = b == GateId::ry;
+  if (ay && by)
+    fused_rotation_pair<Shape::rot_y, Shape::rot_y>(p, l, size, t, ma, mb, acc);
+  else if (ay)
+    fused_rotation_pair<Shape::rot_y, Shape::rot_z>(p, l, size, t, ma, mb, acc);
+  else if (by)
+    fused_rotation_pair<Shape::rot_z, Shape::rot_y>(p, l, size, t, ma, mb, acc);
+  else
+    fused_rotation_pair<Shape::rot_z, Shape::rot_z>(p, l, size, t, ma, mb, acc);
 }
 
 }  // namespace detail
