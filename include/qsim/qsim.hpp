@@ -16,5 +16,5 @@
 #include "qsim/measure/counts.hpp"
 #include "qsim/measure/random.hpp"
 #include "qsim/measure/sampling.hpp"
-#include "qsim/simulator/simulator.hpp"
 #include "qsim/ml/ml.hpp"
+#include "qsim/simulator/simulator.hpp"
