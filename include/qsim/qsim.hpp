@@ -19,4 +19,5 @@
 #include "qsim/qasm/exporter.hpp"
 #include "qsim/qasm/parse_error.hpp"
 #include "qsim/qasm/parser.hpp"
+#include "qsim/ml/ml.hpp"
 #include "qsim/simulator/simulator.hpp"
