@@ -174,6 +174,7 @@ TEST_CASE("The table labels estimated figures and names every source", "[energy]
   CHECK(lines[2].rfind("estimated row", 0) == 0);
   CHECK(lines[2].find("~10") != std::string::npos);  // J
   CHECK(lines[2].find("~5") != std::string::npos);   // gates/J and W
+  CHECK(lines[2].find("~-") == std::string::npos);   // unknown samples/J: "-", not an estimate
   CHECK(lines[3].rfind("measured row", 0) == 0);
   CHECK(lines[3].find('~') == std::string::npos);
   CHECK(s.find("~ estimated") != std::string::npos);

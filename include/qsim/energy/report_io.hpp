@@ -114,16 +114,19 @@ inline void print_table(std::ostream& os, const std::vector<Report>& reports) {
   std::set<std::string> sources, grids;
   bool any_estimated = false;
   for (const auto& r : reports) {
-    const std::string est = r.estimated() ? "~" : "";
+    // "~" marks estimated energy figures; unknown figures stay a bare "-".
+    auto energy_cell = [&](double v) {
+      return (r.estimated() && std::isfinite(v) ? "~" : "") + detail::short_number(v);
+    };
     any_estimated = any_estimated || r.estimated();
     sources.insert(r.measurement.source);
     grids.insert(detail::short_number(r.grid_gco2e_per_kwh));
     const std::vector<std::string> cells = {detail::short_number(r.seconds()),
-                                            est + detail::short_number(r.joules()),
-                                            est + detail::short_number(r.watts()),
-                                            est + detail::short_number(r.gco2e()),
-                                            est + detail::short_number(r.gates_per_joule()),
-                                            est + detail::short_number(r.samples_per_joule()),
+                                            energy_cell(r.joules()),
+                                            energy_cell(r.watts()),
+                                            energy_cell(r.gco2e()),
+                                            energy_cell(r.gates_per_joule()),
+                                            energy_cell(r.samples_per_joule()),
                                             detail::short_number(r.bytes_per_second() * 1e-9),
                                             detail::short_number(r.eta())};
     os << pad(r.measurement.label, label_width, true);
