@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
     std::vector<unsigned> thread_counts = {1};
     if (most > 1) thread_counts.push_back(most);
     std::vector<double> copy_bw;
-    for (unsigned t : thread_counts) copy_bw.push_back(energy::measure_copy_bandwidth(std::size_t{256} << 20, 3, t));
+    for (unsigned t : thread_counts) copy_bw.push_back(energy::measure_copy_bandwidth(std::size_t{256} << 20, 5, t));
 
     std::cout << "energy source: " << meter.describe() << '\n';
     for (std::size_t i = 0; i < thread_counts.size(); ++i)

@@ -58,7 +58,8 @@ struct Report {
   /// Achieved memory bandwidth in B/s (work.bytes / seconds).
   double bytes_per_second() const noexcept { return ratio(work.bytes, measurement.seconds); }
   /// eta: achieved bandwidth as a fraction of the measured copy bandwidth.
-  /// With fusion it can pass 1: work.bytes counts the traffic of unfused passes.
+  /// It can pass 1: with fusion work.bytes counts the traffic of the unfused
+  /// passes, and an in-place pass avoids the write-allocate read a copy pays.
   double eta() const noexcept { return ratio(bytes_per_second(), copy_bytes_per_second); }
   bool estimated() const noexcept { return measurement.estimated; }
 
