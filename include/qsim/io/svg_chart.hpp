@@ -53,6 +53,15 @@ inline std::string bar_chart_svg(const std::vector<std::string>& labels, const s
   double vmax = 0;
   for (double v : values) vmax = std::max(vmax, v);
   if (!(vmax > 0)) vmax = 1;
+  // Round the axis up to 4 ticks of 1, 2, 2.5 or 5 times a power of ten.
+  const double raw_step = vmax / 4, magnitude = std::pow(10.0, std::floor(std::log10(raw_step)));
+  double step = 10 * magnitude;
+  for (double m : {1.0, 2.0, 2.5, 5.0})
+    if (m * magnitude >= raw_step) {
+      step = m * magnitude;
+      break;
+    }
+  vmax = 4 * step;
   std::ostringstream s;
   s << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << top + height + bottom
     << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
