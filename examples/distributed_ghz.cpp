@@ -32,8 +32,7 @@ int main(int argc, char** argv) {
       std::cout << n << "-qubit GHZ on " << psi.num_ranks() << " ranks (" << psi.num_local_qubits()
                 << " local qubits each)\n";
       qsim::io::print_counts(std::cout, counts);
-      std::cout << "<Z...Z> = " << zz << ", <X...X> = " << xx << "\nbytes sent by rank 0: " << psi.bytes_sent()
-                << '\n';
+      std::cout << "<Z...Z> = " << zz << ", <X...X> = " << xx << "\nbytes sent by rank 0: " << psi.bytes_sent() << '\n';
     }
   } catch (const std::exception& e) {
     std::cerr << "distributed_ghz (rank " << rank << "): " << e.what() << '\n';

@@ -75,19 +75,28 @@ std::vector<GateKind> gate_kinds() {
       {"rxx", 2, [](C& c, const Qs& q, const A& a) { c.rxx(a[0], q[0], q[1]); }},
       {"ryy", 2, [](C& c, const Qs& q, const A& a) { c.ryy(a[0], q[0], q[1]); }},
       {"rzz", 2, [](C& c, const Qs& q, const A& a) { c.rzz(a[0], q[0], q[1]); }},
-      {"unitary2", 2, [u2](C& c, const Qs& q, const A&) { c.unitary(u2, {q[0], q[1]}); }},
+      {"unitary2", 2,
+       [u2](C& c, const Qs& q, const A&) {
+         c.unitary(u2, {q[0], q[1]});
+       }},
       {"controlled-unitary1", 2,
        [u1](C& c, const Qs& q, const A&) { c.controlled({q[0]}, qsim::make_unitary(u1, {q[1]})); }},
       {"ccx", 3, [](C& c, const Qs& q, const A&) { c.ccx(q[0], q[1], q[2]); }},
       {"cswap", 3, [](C& c, const Qs& q, const A&) { c.cswap(q[0], q[1], q[2]); }},
-      {"unitary3", 3, [u3](C& c, const Qs& q, const A&) { c.unitary(u3, {q[0], q[1], q[2]}); }},
+      {"unitary3", 3,
+       [u3](C& c, const Qs& q, const A&) {
+         c.unitary(u3, {q[0], q[1], q[2]});
+       }},
       {"diagonal-unitary2", 2,
        [](C& c, const Qs& q, const A& a) {
          qsim::Matrix d(16, 0.0);
          for (int j = 0; j < 4; ++j) d[static_cast<std::size_t>(j * 5)] = std::polar(1.0, a[0] * (j + 1));
          c.unitary(d, {q[0], q[1]});
        }},
-      {"mcx", 4, [](C& c, const Qs& q, const A&) { c.mcx({q[0], q[1], q[2]}, q[3]); }},
+      {"mcx", 4,
+       [](C& c, const Qs& q, const A&) {
+         c.mcx({q[0], q[1], q[2]}, q[3]);
+       }},
   };
 }
 
@@ -149,8 +158,7 @@ void check_circuit_on_state(const qsim::Circuit& c, std::uint64_t state_seed, Gl
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("random circuits of the full gate set match the single-process simulator", "[mpi]", float,
-                   double) {
+TEMPLATE_TEST_CASE("random circuits of the full gate set match the single-process simulator", "[mpi]", float, double) {
   const unsigned k = world_log2();
   for (unsigned n : {8U, 10U, 12U}) {
     std::mt19937_64 rng(1000 + n);
@@ -262,8 +270,7 @@ TEMPLATE_TEST_CASE("seeded sampling draws what one process draws from the same s
   }
   // A state with empty slices (rank 0 only holds amplitude): the last nonzero rank takes the rest.
   qsim::mpi::DistributedStateVector<TestType> zero(n);
-  REQUIRE(qsim::mpi::sample_counts(zero, 100, 3) ==
-          std::vector<std::pair<qsim::index_t, std::uint64_t>>{{0, 100}});
+  REQUIRE(qsim::mpi::sample_counts(zero, 100, 3) == std::vector<std::pair<qsim::index_t, std::uint64_t>>{{0, 100}});
 }
 
 TEST_CASE("run() gives the counts of Simulator::run for the same seed", "[mpi][sampling]") {

@@ -87,28 +87,45 @@ void swap_global_local(DistributedStateVector<T>& psi, qubit_t g, qubit_t l) {
   }
 }
 
-/// A one-qubit matrix `m` on global qubit `g`, where the local `control_mask` bits are 1.
+/// The `j`-th local index whose bits at `controls` (ascending) are all 1.
+inline index_t controlled_index(index_t j, const std::vector<qubit_t>& controls) {
+  for (auto c : controls) j = insert_bit(j, c, 1);
+  return j;
+}
+
+/**
+ * A one-qubit matrix `m` on global qubit `g`, where the local `controls` are
+ * all 1: only those amplitudes travel (half a slice per control), packed
+ * into chunks unless there is no control and the slice is sent as it is.
+ */
 template <class T>
-void apply_pairwise(DistributedStateVector<T>& psi, qubit_t g, index_t control_mask, const Matrix& m) {
+void apply_pairwise(DistributedStateVector<T>& psi, qubit_t g, std::vector<qubit_t> controls, const Matrix& m) {
   using C = std::complex<T>;
+  std::sort(controls.begin(), controls.end());
   const int partner = partner_rank(psi, g);
   const int row = psi.rank_bit(g);
   const std::complex<double> m_self = m[static_cast<std::size_t>(row * 2 + row)];
   const std::complex<double> m_other = m[static_cast<std::size_t>(row * 2 + (1 - row))];
-  const index_t size = psi.local_size();
-  const index_t chunk = std::min(exchange_chunk, size);
-  std::vector<C> in(chunk);
+  const index_t active = psi.local_size() >> controls.size();
+  const index_t chunk = std::min(exchange_chunk, active);
+  std::vector<C> in(chunk), out(controls.empty() ? 0 : chunk);
   C* local = psi.local().data();
-  for (index_t start = 0; start < size; start += chunk) {
-    const index_t count = std::min(chunk, size - start);
-    sendrecv(local + start, in.data(), count, partner, psi.communicator().get());
+  for (index_t start = 0; start < active; start += chunk) {
+    const index_t count = std::min(chunk, active - start);
+    C* mine = local + start;
+    if (!controls.empty()) {
+      for (index_t j = 0; j < count; ++j) out[j] = local[controlled_index(start + j, controls)];
+      mine = out.data();
+    }
+    sendrecv(mine, in.data(), count, partner, psi.communicator().get());
     psi.count_sent(count * sizeof(C));
     for (index_t j = 0; j < count; ++j) {
-      if (((start + j) & control_mask) != control_mask) continue;
       // The reference kernel's order (column 0 first), in double.
-      const std::complex<double> self(local[start + j]), other(in[j]);
-      local[start + j] = C(row == 0 ? m_self * self + m_other * other : m_other * other + m_self * self);
+      const std::complex<double> self(mine[j]), other(in[j]);
+      mine[j] = C(row == 0 ? m_self * self + m_other * other : m_other * other + m_self * self);
     }
+    if (!controls.empty())
+      for (index_t j = 0; j < count; ++j) local[controlled_index(start + j, controls)] = out[j];
   }
 }
 
@@ -178,8 +195,8 @@ void apply_gate(DistributedStateVector<T>& psi, const Operation& op, const Bindi
   if (!op.is_gate()) throw invalid_argument("apply_gate takes a gate, got a " + op.name());
   for (auto q : op.qubits())
     if (q >= psi.num_qubits())
-      throw invalid_argument("qubit " + std::to_string(q) + " out of range for a " +
-                             std::to_string(psi.num_qubits()) + "-qubit distributed state (in " + op.name() + ")");
+      throw invalid_argument("qubit " + std::to_string(q) + " out of range for a " + std::to_string(psi.num_qubits()) +
+                             "-qubit distributed state (in " + op.name() + ")");
   // Bound before any rank can return early, so a bad binding throws on all ranks.
   const Matrix m = op.bound_matrix(b);
   Operation local_op = op;
@@ -203,9 +220,7 @@ void apply_gate(DistributedStateVector<T>& psi, const Operation& op, const Bindi
     return;
   }
   if (op.targets.size() == 1 && strategy != GlobalGateStrategy::swap) {
-    index_t control_mask = 0;
-    for (auto c : local_op.controls) control_mask |= index_t{1} << c;
-    detail::apply_pairwise(psi, op.targets[0], control_mask, m);
+    detail::apply_pairwise(psi, op.targets[0], local_op.controls, m);
     return;
   }
   // Swap each global target with a free local qubit, highest first: high
@@ -225,7 +240,8 @@ void apply_gate(DistributedStateVector<T>& psi, const Operation& op, const Bindi
     local_op.targets[global_targets[s]] = partners[s];
   }
   kernels::apply_gate(psi.local(), local_op, b);
-  for (std::size_t s = partners.size(); s-- > 0;) detail::swap_global_local(psi, op.targets[global_targets[s]], partners[s]);
+  for (std::size_t s = partners.size(); s-- > 0;)
+    detail::swap_global_local(psi, op.targets[global_targets[s]], partners[s]);
 }
 
 }  // namespace mpi

@@ -121,8 +121,8 @@ std::vector<double> probabilities(const DistributedStateVector<T>& psi, const st
  * increasing index order, identical on every rank.
  */
 template <class T>
-std::vector<std::pair<index_t, std::uint64_t>> sample_counts(const DistributedStateVector<T>& psi,
-                                                              std::uint64_t shots, std::uint64_t seed) {
+std::vector<std::pair<index_t, std::uint64_t>> sample_counts(const DistributedStateVector<T>& psi, std::uint64_t shots,
+                                                             std::uint64_t seed) {
   const Communicator& comm = psi.communicator();
   comm.require_same(shots, "the number of shots");
   comm.require_same(seed, "the sampling seed");
@@ -202,18 +202,27 @@ double expectation(const DistributedStateVector<T>& psi, const std::string& paul
   using C = std::complex<T>;
   const unsigned n = psi.num_qubits(), nl = psi.num_local_qubits();
   if (pauli.size() != n)
-    throw invalid_argument("Pauli string \"" + pauli + "\" has " + std::to_string(pauli.size()) +
-                           " letters for a " + std::to_string(n) + "-qubit state");
+    throw invalid_argument("Pauli string \"" + pauli + "\" has " + std::to_string(pauli.size()) + " letters for a " +
+                           std::to_string(n) + "-qubit state");
   index_t flip = 0, sign = 0;  // X/Y flip a bit; Y/Z give (-1)^bit
   unsigned num_y = 0;
   for (unsigned q = 0; q < n; ++q) {
     const char letter = pauli[n - 1 - q];
     const index_t bit = index_t{1} << q;
     switch (letter) {
-      case 'I': break;
-      case 'X': flip |= bit; break;
-      case 'Y': flip |= bit; sign |= bit; ++num_y; break;
-      case 'Z': sign |= bit; break;
+      case 'I':
+        break;
+      case 'X':
+        flip |= bit;
+        break;
+      case 'Y':
+        flip |= bit;
+        sign |= bit;
+        ++num_y;
+        break;
+      case 'Z':
+        sign |= bit;
+        break;
       default:
         throw invalid_argument(std::string("Pauli letter '") + letter + "' in \"" + pauli + "\" is not one of I X Y Z");
     }

@@ -122,8 +122,8 @@ class DistributedStateVector {
   /// The amplitude of global basis index `i` on every rank (collective broadcast from its owner).
   value_type amplitude(index_t i) const {
     if (i >> num_qubits_)
-      throw invalid_argument("basis index " + std::to_string(i) + " out of range for a " +
-                             std::to_string(num_qubits_) + "-qubit state");
+      throw invalid_argument("basis index " + std::to_string(i) + " out of range for a " + std::to_string(num_qubits_) +
+                             "-qubit state");
     const int owner = static_cast<int>(i >> num_local_qubits());
     value_type a = owner == comm_->rank() ? local_[i & (local_size() - 1)] : value_type(0);
     detail::check(MPI_Bcast(&a, 1, detail::complex_type<T>(), owner, comm_->get()), "MPI_Bcast");
@@ -148,8 +148,8 @@ class DistributedStateVector {
     // two is the floor (a one-qubit gate plus its swap partner).
     if (n < k + 2)
       throw invalid_argument("a " + std::to_string(n) + "-qubit state cannot be split over " +
-                             std::to_string(comm.size()) + " ranks: each rank needs at least 2 local qubits (n >= " +
-                             std::to_string(k + 2) + ")");
+                             std::to_string(comm.size()) +
+                             " ranks: each rank needs at least 2 local qubits (n >= " + std::to_string(k + 2) + ")");
     return n - k;
   }
 
