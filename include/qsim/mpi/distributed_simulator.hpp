@@ -10,6 +10,7 @@
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
+#include "qsim/measure/classical_bits.hpp"
 #include "qsim/measure/counts.hpp"
 #include "qsim/measure/random.hpp"
 #include "qsim/mpi/communicator.hpp"
@@ -92,19 +93,12 @@ class DistributedSimulator {
     comm_->require_same(c.size(), "the number of operations in the circuit");
   }
 
-  static bool condition_holds(const Operation& op, const std::vector<bool>& clbits) {
-    if (!op.condition) return true;
-    for (unsigned k = 0; k < op.condition->width; ++k)
-      if (clbits[op.condition->first + k] != (k < 64 && ((op.condition->value >> k) & 1ULL))) return false;
-    return true;
-  }
-
   void run_ops(const Circuit& c, std::size_t first, State& psi, std::vector<bool>& clbits, Rng& rng,
                const Binding& b) const {
     const auto& ops = c.operations();
     for (std::size_t i = first; i < ops.size(); ++i) {
       const Operation& op = ops[i];
-      if (!condition_holds(op, clbits)) continue;
+      if (!qsim::detail::condition_holds(op, clbits)) continue;
       if (op.kind == OpKind::gate) {
         apply_gate(psi, op, b, strategy_);
       } else if (op.kind == OpKind::measure) {
@@ -128,18 +122,9 @@ class DistributedSimulator {
   }
 
   Counts run_sampled(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b) const {
-    std::vector<int> source_qubit(c.num_clbits(), -1);  // last qubit measured into each clbit
-    for (const auto& op : c.operations())
-      if (op.kind == OpKind::measure)
-        for (std::size_t j = 0; j < op.targets.size(); ++j)
-          source_qubit[op.clbits[j]] = static_cast<int>(op.targets[j]);
+    const qsim::detail::TerminalKeys key(c);
     Counts counts;
-    std::vector<bool> bits(c.num_clbits());
-    for (const auto& [i, n] : sample_counts(unitary_part(c, b), shots, seed)) {
-      for (std::size_t cb = 0; cb < bits.size(); ++cb)
-        bits[cb] = source_qubit[cb] >= 0 && ((i >> source_qubit[cb]) & 1U);
-      counts[format_key(bits, c.cregs())] += n;
-    }
+    for (const auto& [i, n] : sample_counts(unitary_part(c, b), shots, seed)) counts[key(i)] += n;
     return counts;
   }
 
@@ -149,11 +134,9 @@ class DistributedSimulator {
     const auto& ops = c.operations();
     State start(c.num_qubits(), comm_);
     check(c, start);
-    std::size_t prefix = 0;
-    for (; prefix < ops.size() && (ops[prefix].is_gate() || ops[prefix].kind == OpKind::barrier) &&
-           !ops[prefix].condition;
-         ++prefix)
-      if (ops[prefix].is_gate()) apply_gate(start, ops[prefix], b, strategy_);
+    const std::size_t prefix = qsim::detail::deterministic_prefix(c);
+    for (std::size_t i = 0; i < prefix; ++i)
+      if (ops[i].is_gate()) apply_gate(start, ops[i], b, strategy_);
     Counts counts;
     std::vector<bool> clbits(c.num_clbits());
     for (std::uint64_t shot = 0; shot < shots; ++shot) {

@@ -10,6 +10,7 @@
 #include "qsim/core/state_vector.hpp"
 #include "qsim/kernels/apply.hpp"
 #include "qsim/kernels/reference.hpp"
+#include "qsim/measure/classical_bits.hpp"
 #include "qsim/measure/counts.hpp"
 #include "qsim/measure/random.hpp"
 #include "qsim/measure/sampling.hpp"
@@ -110,16 +111,6 @@ class Simulator {
                              std::to_string(psi.num_qubits()) + "-qubit state");
   }
 
-  static bool condition_holds(const Operation& op, const std::vector<bool>& clbits) {
-    if (!op.condition) return true;
-    const Condition& cond = *op.condition;
-    for (unsigned b = 0; b < cond.width; ++b) {
-      const bool want = b < 64 && ((cond.value >> b) & 1ULL);
-      if (clbits[cond.first + b] != want) return false;
-    }
-    return true;
-  }
-
   // Measures qubit q with collapse; returns the outcome.
   static int measure_qubit(State& psi, qubit_t q, Rng& rng) {
     const double p1 = kernels::reference::probability_one(psi, q);
@@ -134,7 +125,7 @@ class Simulator {
     const auto& ops = c.operations();
     for (std::size_t i = first; i < ops.size(); ++i) {
       const Operation& op = ops[i];
-      if (!condition_holds(op, clbits)) continue;
+      if (!detail::condition_holds(op, clbits)) continue;
       switch (op.kind) {
         case OpKind::gate:
           kernels::apply_gate(psi, op, b);
@@ -170,20 +161,11 @@ class Simulator {
 
   // Terminal measurements only: one simulation, then O(2^n + shots) sampling.
   Counts run_sampled(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b) const {
-    std::vector<int> source_qubit(c.num_clbits(), -1);  // last qubit measured into each clbit
-    for (const auto& op : c.operations())
-      if (op.kind == OpKind::measure)
-        for (std::size_t j = 0; j < op.targets.size(); ++j)
-          source_qubit[op.clbits[j]] = static_cast<int>(op.targets[j]);
+    const detail::TerminalKeys key(c);
     std::map<index_t, std::uint64_t> by_index;
     sample_sorted(probabilities(c, b), shots, seed, [&](index_t i, std::uint64_t n) { by_index[i] += n; });
     Counts counts;
-    std::vector<bool> bits(c.num_clbits());
-    for (const auto& [i, n] : by_index) {
-      for (std::size_t cb = 0; cb < bits.size(); ++cb)
-        bits[cb] = source_qubit[cb] >= 0 && ((i >> source_qubit[cb]) & 1U);
-      counts[format_key(bits, c.cregs())] += n;
-    }
+    for (const auto& [i, n] : by_index) counts[key(i)] += n;
     return counts;
   }
 
@@ -191,12 +173,10 @@ class Simulator {
   // once, then the rest shot by shot, each shot with its own random stream.
   Counts run_per_shot(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b) const {
     const auto& ops = c.operations();
-    std::size_t prefix = 0;
+    const std::size_t prefix = detail::deterministic_prefix(c);
     State start(c.num_qubits());
-    for (; prefix < ops.size() && (ops[prefix].is_gate() || ops[prefix].kind == OpKind::barrier) &&
-           !ops[prefix].condition;
-         ++prefix)
-      if (ops[prefix].is_gate()) kernels::apply_gate(start, ops[prefix], b);
+    for (std::size_t i = 0; i < prefix; ++i)
+      if (ops[i].is_gate()) kernels::apply_gate(start, ops[i], b);
     Counts counts;
     State psi(c.num_qubits());
     std::vector<bool> clbits(c.num_clbits());
