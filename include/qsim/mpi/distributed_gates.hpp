@@ -130,12 +130,7 @@ void apply_pairwise(DistributedStateVector<T>& psi, qubit_t g, std::vector<qubit
 }
 
 inline bool is_diagonal(const Operation& op, const Matrix& m) {
-  if (gate_info(op.gate).diagonal) return true;
-  const std::size_t dim = std::size_t{1} << op.targets.size();
-  for (std::size_t r = 0; r < dim; ++r)
-    for (std::size_t c = 0; c < dim; ++c)
-      if (r != c && m[r * dim + c] != std::complex<double>(0)) return false;
-  return true;
+  return gate_info(op.gate).diagonal || kernels::detail::is_diagonal(m, std::size_t{1} << op.targets.size());
 }
 
 /// A diagonal gate whose global targets read this rank's bits: the diagonal
@@ -169,9 +164,7 @@ void apply_diagonal(DistributedStateVector<T>& psi, const Operation& local_op, c
       if ((i & control_mask) == control_mask) local[i] = std::complex<T>(sub[0] * std::complex<double>(local[i]));
     return;
   }
-  Operation diag = make_unitary(std::move(sub), local_targets, "diagonal");
-  diag.controls = local_op.controls;
-  kernels::apply_gate(psi.local(), diag);
+  kernels::apply_matrix(psi.local(), local_targets, local_op.controls, sub, 0, kernels::MatrixKind::diagonal);
 }
 
 }  // namespace detail

@@ -8,6 +8,7 @@
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"
+#include "qsim/fusion/fuser.hpp"
 #include "qsim/kernels/apply.hpp"
 #include "qsim/kernels/reference.hpp"
 #include "qsim/measure/classical_bits.hpp"
@@ -23,7 +24,9 @@ struct SimulatorOptions {
   unsigned threads = 0;
   /// Group consecutive gates into fused unitaries before applying them.
   bool fusion = true;
-  /// Largest fused gate in qubits; 0 chooses it from the precision and state size.
+  /// Largest fused gate in qubits (1..5); 0 chooses it from the precision and
+  /// state size, and then does not fuse states under 10 qubits, where building
+  /// the fused matrices costs more than the passes they save.
   unsigned max_fused_qubits = 0;
 };
 
@@ -70,7 +73,20 @@ class Simulator {
       if (q >= psi.num_qubits())
         throw invalid_argument("qubit " + std::to_string(q) + " out of range for a " +
                                std::to_string(psi.num_qubits()) + "-qubit state");
-    kernels::apply_gate(psi, op, b);
+    kernels::apply_gate(psi, op, b, options_.threads);
+  }
+
+  /**
+   * Applies the gates ops[first, last) to `psi` with this simulator's fusion
+   * and thread settings. Every op must be an unconditioned gate.
+   */
+  void apply_gates(const Operation* first, const Operation* last, State& psi, const Binding& b = {}) const {
+    const unsigned k = fused_qubits(psi.num_qubits());
+    if (k == 0 || last - first < 2) {
+      for (const Operation* op = first; op != last; ++op) kernels::apply_gate(psi, *op, b, options_.threads);
+      return;
+    }
+    fusion::apply_fused(psi, fusion::fuse(first, last, b, k), b, options_.threads);
   }
 
   /// Probability of each basis state after the circuit's gates (measurements ignored).
@@ -105,6 +121,22 @@ class Simulator {
   }
 
  private:
+  // The fused gate size for an n-qubit state, 0 for no fusion.
+  unsigned fused_qubits(unsigned n) const {
+    if (!options_.fusion) return 0;
+    if (options_.max_fused_qubits > fusion::max_fused_qubits)
+      throw invalid_argument("max_fused_qubits " + std::to_string(options_.max_fused_qubits) + " is not in 0.." +
+                             std::to_string(fusion::max_fused_qubits));
+    if (options_.max_fused_qubits != 0) return options_.max_fused_qubits;
+    return n < 10 ? 0 : fusion::automatic_fused_qubits<T>(n);
+  }
+
+  // End of the run of unconditioned gates starting at `i`.
+  static std::size_t gate_run_end(const std::vector<Operation>& ops, std::size_t i) {
+    while (i < ops.size() && ops[i].is_gate() && !ops[i].condition) ++i;
+    return i;
+  }
+
   static void check_width(const Circuit& c, const State& psi) {
     if (psi.num_qubits() != c.num_qubits())
       throw invalid_argument("a " + std::to_string(c.num_qubits()) + "-qubit circuit applied to a " +
@@ -125,10 +157,16 @@ class Simulator {
     const auto& ops = c.operations();
     for (std::size_t i = first; i < ops.size(); ++i) {
       const Operation& op = ops[i];
+      if (op.is_gate() && !op.condition) {
+        const std::size_t end = gate_run_end(ops, i);
+        apply_gates(&ops[i], ops.data() + end, psi, b);
+        i = end - 1;
+        continue;
+      }
       if (!detail::condition_holds(op, clbits)) continue;
       switch (op.kind) {
         case OpKind::gate:
-          kernels::apply_gate(psi, op, b);
+          kernels::apply_gate(psi, op, b, options_.threads);
           break;
         case OpKind::measure:
           for (std::size_t j = 0; j < op.targets.size(); ++j)
@@ -136,7 +174,7 @@ class Simulator {
           break;
         case OpKind::reset:
           if (measure_qubit(psi, op.targets[0], rng) == 1)
-            kernels::reference::apply_matrix(psi, op.targets, {}, gate_matrix(GateId::x));
+            kernels::apply_matrix(psi, op.targets, {}, gate_matrix(GateId::x), options_.threads);
           break;
         case OpKind::barrier:
           break;
@@ -146,15 +184,19 @@ class Simulator {
 
   // The state after all gates, skipping measurements and barriers.
   State unitary_part(const Circuit& c, const Binding& b) const {
+    const auto& ops = c.operations();
+    for (const auto& op : ops) {
+      if (op.is_gate() && op.condition)
+        throw invalid_argument("probabilities/sample of a circuit with classically conditioned gates: use run()");
+      if (op.kind == OpKind::reset) throw invalid_argument("probabilities/sample of a circuit with reset: use run()");
+    }
     State psi(c.num_qubits());
-    for (const auto& op : c.operations()) {
-      if (op.is_gate()) {
-        if (op.condition)
-          throw invalid_argument("probabilities/sample of a circuit with classically conditioned gates: use run()");
-        kernels::apply_gate(psi, op, b);
-      } else if (op.kind == OpKind::reset) {
-        throw invalid_argument("probabilities/sample of a circuit with reset: use run()");
-      }
+    // Gate runs are fused between measurements and barriers, never across them.
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      if (!ops[i].is_gate()) continue;
+      const std::size_t end = gate_run_end(ops, i);
+      apply_gates(&ops[i], ops.data() + end, psi, b);
+      i = end - 1;
     }
     return psi;
   }
@@ -173,10 +215,14 @@ class Simulator {
   // once, then the rest shot by shot, each shot with its own random stream.
   Counts run_per_shot(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b) const {
     const auto& ops = c.operations();
-    const std::size_t prefix = detail::deterministic_prefix(c);
+    std::size_t prefix = 0;
     State start(c.num_qubits());
-    for (std::size_t i = 0; i < prefix; ++i)
-      if (ops[i].is_gate()) kernels::apply_gate(start, ops[i], b);
+    while (prefix < ops.size() && (ops[prefix].is_gate() || ops[prefix].kind == OpKind::barrier) &&
+           !ops[prefix].condition) {
+      const std::size_t end = ops[prefix].is_gate() ? gate_run_end(ops, prefix) : prefix + 1;
+      if (ops[prefix].is_gate()) apply_gates(&ops[prefix], ops.data() + end, start, b);
+      prefix = end;
+    }
     Counts counts;
     State psi(c.num_qubits());
     std::vector<bool> clbits(c.num_clbits());

@@ -1,0 +1,42 @@
+#pragma once
+// Enumerating the amplitude groups a gate touches: a group counter with zero
+// bits inserted at the gate's qubits (and control bits forced to 1).
+#include <algorithm>
+#include <vector>
+
+#include "qsim/core/config.hpp"
+
+QSIM_BEGIN_NAMESPACE
+namespace kernels {
+namespace detail {
+
+/// Maps a counter g to the index with zeros inserted at `positions`, then
+/// ORs `fixed` (the control bits). Positions are sorted once here.
+class ZeroInserter {
+ public:
+  ZeroInserter(std::vector<qubit_t> positions, index_t fixed) : fixed_(fixed) {
+    std::sort(positions.begin(), positions.end());
+    for (auto p : positions) low_masks_.push_back((index_t{1} << p) - 1);
+  }
+  index_t operator()(index_t g) const noexcept {
+    for (index_t m : low_masks_) g = (g & m) | ((g & ~m) << 1);
+    return g | fixed_;
+  }
+  unsigned count() const noexcept { return static_cast<unsigned>(low_masks_.size()); }
+
+ private:
+  std::vector<index_t> low_masks_;
+  index_t fixed_;
+};
+
+/// Offset of matrix index j when bit b of j sits on qubit qubits[b].
+inline index_t spread(index_t j, const std::vector<qubit_t>& qubits) {
+  index_t out = 0;
+  for (std::size_t b = 0; b < qubits.size(); ++b)
+    if ((j >> b) & 1U) out |= index_t{1} << qubits[b];
+  return out;
+}
+
+}  // namespace detail
+}  // namespace kernels
+QSIM_END_NAMESPACE

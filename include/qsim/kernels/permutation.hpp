@@ -1,0 +1,103 @@
+#pragma once
+// Permutation gates (x, cx, ccx, swap, cswap) as pure moves: no arithmetic.
+// Targets above the register exchange whole batches; an X on a qubit inside
+// the register is one lane swizzle. Other cases (a swap with an in-register
+// qubit, an in-register control) go to the dense kernel, which is as
+// memory-bound.
+#include <complex>
+#include <vector>
+
+#include "qsim/core/config.hpp"
+#include "qsim/core/state_vector.hpp"
+#include "qsim/gates/matrices.hpp"
+#include "qsim/kernels/index.hpp"
+#include "qsim/kernels/parallel.hpp"
+#include "qsim/kernels/simd.hpp"
+
+QSIM_BEGIN_NAMESPACE
+namespace kernels {
+namespace detail {
+
+/// For a permutation matrix (one exact 1 per column, zeros elsewhere), the
+/// row of each column's 1; empty if `m` is not one.
+inline std::vector<unsigned> permutation_of(const Matrix& m, std::size_t dim) {
+  std::vector<unsigned> row(dim, 0);
+  for (std::size_t c = 0; c < dim; ++c) {
+    unsigned ones = 0;
+    for (std::size_t r = 0; r < dim; ++r) {
+      const auto z = m[r * dim + c];
+      if (z == std::complex<double>(1.0)) {
+        row[c] = static_cast<unsigned>(r);
+        ++ones;
+      } else if (z != std::complex<double>(0.0)) {
+        return {};
+      }
+    }
+    if (ones != 1) return {};
+  }
+  return row;
+}
+
+/// True when the permutation kernel takes this gate (else use apply_dense).
+template <class T>
+bool permutation_applies(const StateVector<T>& psi, const std::vector<qubit_t>& targets,
+                         const std::vector<qubit_t>& controls) {
+  constexpr unsigned lq = low_qubits<T>;
+  if (psi.num_qubits() < lq) return false;
+  for (auto q : controls)
+    if (q < lq) return false;
+  if (targets.size() == 1) return true;
+  for (auto q : targets)
+    if (q < lq) return false;
+  return targets.size() <= 3;
+}
+
+template <class T>
+void apply_permutation(StateVector<T>& psi, const std::vector<qubit_t>& targets, const std::vector<qubit_t>& controls,
+                       const std::vector<unsigned>& row, unsigned threads) {
+  using B = batch<T>;
+  constexpr unsigned lq = low_qubits<T>;
+  index_t control_mask = 0;
+  for (auto q : controls) control_mask |= index_t{1} << q;
+  T* data = reinterpret_cast<T*>(psi.data());
+  std::vector<qubit_t> inserted = controls;
+  const bool in_register = targets.size() == 1 && targets[0] < lq;
+  if (!in_register) inserted.insert(inserted.end(), targets.begin(), targets.end());
+  const ZeroInserter insert(inserted, control_mask);
+  const index_t groups = psi.size() >> (lq + inserted.size());
+  if (in_register) {
+    if (row[0] == 0) return;  // the identity
+    static_for<(lq > 0 ? lq : 1)>([&](auto Q) {
+      if constexpr (Q < lq) {
+        if (targets[0] != Q) return;
+        parallel_ranges(groups, psi.size(), threads, [&](index_t begin, index_t end) {
+          for (index_t g = begin; g < end; ++g) {
+            T* p = data + 2 * insert(g << lq);
+            xor_lanes<(2U << Q), T>(B::load_aligned(p)).store_aligned(p);
+          }
+        });
+      }
+    });
+    return;
+  }
+  // Moves along the cycles of the permutation; fixed points are not touched.
+  const std::size_t dim = row.size();
+  std::vector<index_t> off(dim);
+  std::vector<unsigned> moved;
+  for (std::size_t j = 0; j < dim; ++j) {
+    off[j] = 2 * spread(j, targets);
+    if (row[j] != j) moved.push_back(static_cast<unsigned>(j));
+  }
+  parallel_ranges(groups, psi.size(), threads, [&](index_t begin, index_t end) {
+    B v[8];
+    for (index_t g = begin; g < end; ++g) {
+      T* p = data + 2 * insert(g << lq);
+      for (std::size_t k = 0; k < moved.size(); ++k) v[k] = B::load_aligned(p + off[moved[k]]);
+      for (std::size_t k = 0; k < moved.size(); ++k) v[k].store_aligned(p + off[row[moved[k]]]);
+    }
+  });
+}
+
+}  // namespace detail
+}  // namespace kernels
+QSIM_END_NAMESPACE

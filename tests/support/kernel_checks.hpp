@@ -1,0 +1,45 @@
+#pragma once
+// Helpers shared by the fast-kernel and fusion tests: random states, the
+// distance between two states, and a scope that forces the OpenMP paths on
+// small states so that thread counts 1 and 2 are both exercised.
+#include <algorithm>
+#include <complex>
+#include <random>
+#include <vector>
+
+#include "support/dense_reference.hpp"
+
+namespace kcheck {
+
+template <class T>
+qsim::StateVector<T> random_psi(unsigned n, std::mt19937_64& rng) {
+  return ref::to_state<T>(ref::random_state(static_cast<int>(n), rng));
+}
+
+template <class T>
+double distance(const qsim::StateVector<T>& a, const qsim::StateVector<T>& b) {
+  double d = 0;
+  for (qsim::index_t i = 0; i < a.size(); ++i)
+    d = std::max(d, std::abs(std::complex<double>(a[i]) - std::complex<double>(b[i])));
+  return d;
+}
+
+/// While alive, every kernel parallelises whatever the state size.
+struct ForceThreading {
+  qsim::index_t saved = qsim::kernels::detail::parallel_threshold;
+  ForceThreading() { qsim::kernels::detail::parallel_threshold = 0; }
+  ~ForceThreading() { qsim::kernels::detail::parallel_threshold = saved; }
+  ForceThreading(const ForceThreading&) = delete;
+  ForceThreading& operator=(const ForceThreading&) = delete;
+};
+
+/// `count` distinct qubits out of n, in random order.
+inline std::vector<unsigned> pick(unsigned n, unsigned count, std::mt19937_64& rng) {
+  std::vector<unsigned> q(n);
+  for (unsigned i = 0; i < n; ++i) q[i] = i;
+  std::shuffle(q.begin(), q.end(), rng);
+  q.resize(count);
+  return q;
+}
+
+}  // namespace kcheck
