@@ -10,6 +10,24 @@
 
 QSIM_BEGIN_NAMESPACE
 
+namespace detail {
+/// `shots` sorted uniforms times `spacing_sum` (returned through it): the
+/// running sums E_1, E_1+E_2, ... of exponential spacings, U_(k) = (E_1+...+E_k)
+/// / (E_1+...+E_{shots+1}). Shared by every sampler so that one seed gives the
+/// same draws everywhere (one process or many).
+inline std::vector<double> sorted_uniforms(std::uint64_t shots, std::uint64_t seed, double& spacing_sum) {
+  Rng rng(seed);
+  spacing_sum = 0;
+  std::vector<double> uniforms(shots);
+  for (std::uint64_t k = 0; k < shots; ++k) {
+    spacing_sum += -std::log(rng.uniform_open_zero());
+    uniforms[k] = spacing_sum;
+  }
+  spacing_sum += -std::log(rng.uniform_open_zero());
+  return uniforms;
+}
+}  // namespace detail
+
 /**
  * Draws `shots` basis indices from `probabilities` (need not sum exactly to 1)
  * in O(size + shots): the uniforms are generated already sorted (normalised
@@ -27,15 +45,8 @@ void sample_sorted(const std::vector<double>& probabilities, std::uint64_t shots
     total += p;
   }
   if (!(total > 0)) throw invalid_argument("cannot sample from a distribution of total weight 0");
-  Rng rng(seed);
-  // Exponential spacings E_1..E_{shots+1}: U_(k) = (E_1+...+E_k) / sum(all).
   double spacing_sum = 0;
-  std::vector<double> uniforms(shots);
-  for (std::uint64_t k = 0; k < shots; ++k) {
-    spacing_sum += -std::log(rng.uniform_open_zero());
-    uniforms[k] = spacing_sum;
-  }
-  spacing_sum += -std::log(rng.uniform_open_zero());
+  const std::vector<double> uniforms = detail::sorted_uniforms(shots, seed, spacing_sum);
   const double scale = total / spacing_sum;
   std::size_t last = probabilities.size() - 1;
   while (probabilities[last] == 0) --last;

@@ -11,6 +11,7 @@
 #include "qsim/fusion/fuser.hpp"
 #include "qsim/kernels/apply.hpp"
 #include "qsim/kernels/reference.hpp"
+#include "qsim/measure/classical_bits.hpp"
 #include "qsim/measure/counts.hpp"
 #include "qsim/measure/random.hpp"
 #include "qsim/measure/sampling.hpp"
@@ -142,16 +143,6 @@ class Simulator {
                              std::to_string(psi.num_qubits()) + "-qubit state");
   }
 
-  static bool condition_holds(const Operation& op, const std::vector<bool>& clbits) {
-    if (!op.condition) return true;
-    const Condition& cond = *op.condition;
-    for (unsigned b = 0; b < cond.width; ++b) {
-      const bool want = b < 64 && ((cond.value >> b) & 1ULL);
-      if (clbits[cond.first + b] != want) return false;
-    }
-    return true;
-  }
-
   // Measures qubit q with collapse; returns the outcome.
   static int measure_qubit(State& psi, qubit_t q, Rng& rng) {
     const double p1 = kernels::reference::probability_one(psi, q);
@@ -172,7 +163,7 @@ class Simulator {
         i = end - 1;
         continue;
       }
-      if (!condition_holds(op, clbits)) continue;
+      if (!detail::condition_holds(op, clbits)) continue;
       switch (op.kind) {
         case OpKind::gate:
           kernels::apply_gate(psi, op, b, options_.threads);
@@ -212,20 +203,11 @@ class Simulator {
 
   // Terminal measurements only: one simulation, then O(2^n + shots) sampling.
   Counts run_sampled(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b) const {
-    std::vector<int> source_qubit(c.num_clbits(), -1);  // last qubit measured into each clbit
-    for (const auto& op : c.operations())
-      if (op.kind == OpKind::measure)
-        for (std::size_t j = 0; j < op.targets.size(); ++j)
-          source_qubit[op.clbits[j]] = static_cast<int>(op.targets[j]);
+    const detail::TerminalKeys key(c);
     std::map<index_t, std::uint64_t> by_index;
     sample_sorted(probabilities(c, b), shots, seed, [&](index_t i, std::uint64_t n) { by_index[i] += n; });
     Counts counts;
-    std::vector<bool> bits(c.num_clbits());
-    for (const auto& [i, n] : by_index) {
-      for (std::size_t cb = 0; cb < bits.size(); ++cb)
-        bits[cb] = source_qubit[cb] >= 0 && ((i >> source_qubit[cb]) & 1U);
-      counts[format_key(bits, c.cregs())] += n;
-    }
+    for (const auto& [i, n] : by_index) counts[key(i)] += n;
     return counts;
   }
 

@@ -1,0 +1,9 @@
+#pragma once
+/// The MPI layer: a state vector split over the ranks of a communicator and a
+/// simulator running circuits on it. Not included by qsim/qsim.hpp: include
+/// this header and link `qsim::mpi` (built when CMake finds MPI).
+#include "qsim/mpi/communicator.hpp"
+#include "qsim/mpi/distributed_gates.hpp"
+#include "qsim/mpi/distributed_measure.hpp"
+#include "qsim/mpi/distributed_simulator.hpp"
+#include "qsim/mpi/distributed_state_vector.hpp"
