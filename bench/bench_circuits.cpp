@@ -58,20 +58,20 @@ void register_all() {
       qsim::SimulatorOptions fused, unfused;
       fused.threads = unfused.threads = threads;
       unfused.fusion = false;
-      benchmark::RegisterBenchmark(("circuit/ry_cnot20/fused" + tail).c_str(), BM_circuit<T>, ry_cnot_layers(n, 20),
-                                   fused)
-          ->Unit(benchmark::kMillisecond);
-      benchmark::RegisterBenchmark(("circuit/ry_cnot20/unfused" + tail).c_str(), BM_circuit<T>, ry_cnot_layers(n, 20),
-                                   unfused)
-          ->Unit(benchmark::kMillisecond);
-      benchmark::RegisterBenchmark(("circuit/qft/fused" + tail).c_str(), BM_circuit<T>, qft(n), fused)
-          ->Unit(benchmark::kMillisecond);
+      // CPU time on 1 thread (see bench_gates.cpp), wall-clock time with threads.
+      auto add = [&](const std::string& name, const qsim::Circuit& c, const qsim::SimulatorOptions& o) {
+        auto* b = benchmark::RegisterBenchmark((name + tail).c_str(), BM_circuit<T>, c, o);
+        b->Unit(benchmark::kMillisecond);
+        if (threads > 1) b->UseRealTime();
+      };
+      add("circuit/ry_cnot20/fused", ry_cnot_layers(n, 20), fused);
+      add("circuit/ry_cnot20/unfused", ry_cnot_layers(n, 20), unfused);
+      add("circuit/qft/fused", qft(n), fused);
+      add("circuit/qft/unfused", qft(n), unfused);
       for (unsigned k = 2; k <= 5; ++k) {
         qsim::SimulatorOptions ok = fused;
         ok.max_fused_qubits = k;
-        benchmark::RegisterBenchmark(("circuit/ry_cnot20/fused" + std::to_string(k) + tail).c_str(), BM_circuit<T>,
-                                     ry_cnot_layers(n, 20), ok)
-            ->Unit(benchmark::kMillisecond);
+        add("circuit/ry_cnot20/fused" + std::to_string(k), ry_cnot_layers(n, 20), ok);
       }
     }
   benchmark::RegisterBenchmark(("sample/1e6_shots/" + p + "/n:24").c_str(), BM_sample<T>, 24U, 1000000ULL)

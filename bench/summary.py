@@ -30,9 +30,10 @@ def medians(paths):
 def main(paths):
     rows = medians(paths)
     shape = re.compile(r"^gate/(?P<gate>[^/]+)/(?P<pos>[^/]+)/(?P<rest>.*)$")
-    print(f"{'row':58} {'time':>12} {'GB/s':>8} {'of RMW':>7}")
+    print(f"{'row (medians)':58} {'real time':>14} {'CPU time':>14} {'GB/s':>8} {'of RMW':>7}")
     for name, b in rows.items():
         t = f"{b['real_time']:.3f} {b['time_unit']}"
+        c = f"{b['cpu_time']:.3f} {b['time_unit']}"
         gbs = b.get("bytes_per_second", 0) / 1e9
         frac = ""
         m = shape.match(name)
@@ -44,7 +45,7 @@ def main(paths):
             gbs_s = ""
         else:
             gbs_s = f"{gbs:.1f}"
-        print(f"{name:58} {t:>12} {gbs_s:>8} {frac:>7}")
+        print(f"{name:58} {t:>14} {c:>14} {gbs_s:>8} {frac:>7}")
 
 
 if __name__ == "__main__":
