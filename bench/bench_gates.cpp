@@ -123,9 +123,5 @@ void register_all() {
 int main(int argc, char** argv) {
   register_all<float>();
   register_all<double>();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return qbench::run(argc, argv);
 }

@@ -38,4 +38,13 @@ void set_counters(benchmark::State& st, unsigned n, double passes, double items)
   st.SetItemsProcessed(static_cast<int64_t>(items * static_cast<double>(st.iterations())));
 }
 
+/// Google Benchmark's main, after the rows have been registered.
+inline int run(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
+
 }  // namespace qbench
