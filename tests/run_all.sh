@@ -4,7 +4,7 @@
 #   sanitize   AddressSanitizer + UndefinedBehaviorSanitizer, -fno-sanitize-recover
 #   portable   no -march=native: xsimd falls back to SSE2 (or scalar)
 #   fuzz       the OpenQASM libFuzzer target (clang), 45 s from the seed corpus
-# Each build runs ctest. Build folders: build-test-<name>. Pass build names to run a subset.
+# Each build runs ctest; native also runs each benchmark row kind once on small n. Build folders: build-test-<name>. Pass build names to run a subset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -24,5 +24,13 @@ for b in "${builds[@]}"; do
   cmake --build "build-test-$b" -j"$jobs"
   (cd "build-test-$b" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j"$jobs")
+  if [ "$b" = native ]; then
+    # Benchmark smoke run: every kind of row once, on small states (seconds).
+    echo "=== benchmark smoke run"
+    for bench in "build-test-$b"/bench/bench_*; do
+      [ -x "$bench" ] || continue
+      "$bench" --benchmark_filter='(/n:12/|n:20/threads:1|^sample|^BM_)' --benchmark_min_time=0.000001 >/dev/null
+    done
+  fi
 done
 echo "=== all builds passed: ${builds[*]}"

@@ -29,15 +29,15 @@ inline constexpr unsigned max_diagonal_qubits = 10;
 inline constexpr unsigned max_fused_qubits = 5;
 
 /**
- * The fused gate size used when SimulatorOptions::max_fused_qubits is 0,
- * from measurements on this machine (bench/README.md): a 4-qubit dense
- * gate costs about one memory pass in either precision with AVX-512, while
- * 5 qubits in double turns compute-bound. Without wide SIMD, 3 qubits.
+ * The fused gate size used when SimulatorOptions::max_fused_qubits is 0.
+ * Measured on this machine (bench/README.md, 24-qubit RY + CNOT circuit):
+ * 3 qubits is fastest in both precisions; a k-qubit pass costs 2^k complex
+ * multiply-adds per amplitude, and at k = 4 that already exceeds the memory
+ * time of a pass on one Zen 4 core (one 512-bit FMA per cycle).
  */
 template <class T>
 unsigned automatic_fused_qubits(unsigned num_qubits) {
-  if (num_qubits <= 4) return std::max(1U, num_qubits);
-  return kernels::detail::complex_lanes<T> >= 4 ? 4 : 3;
+  return std::min(3U, std::max(1U, num_qubits));
 }
 
 /// One pass over the state: a single original gate, or a fused block whose

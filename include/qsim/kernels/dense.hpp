@@ -33,12 +33,20 @@ template <class T, unsigned KH, unsigned LowMask, bool Real>
 struct DenseKernel {
   static constexpr unsigned KL = popcount(LowMask);
   static constexpr unsigned DH = 1U << KH, DL = 1U << KL, K = KH + KL;
+  // Accumulators per chunk: 32 outputs would not fit the 32 AVX-512 registers.
+  static constexpr unsigned RC = DH > 16 ? 16 : DH;
   using B = batch<T>;
 
   // `m` is 2^K x 2^K in canonical order: bits 0..KL-1 are the low targets in
   // ascending order, bits KL.. the high targets in ascending order.
   static void run(T* data, index_t groups, index_t amplitudes, const Matrix& m, const std::vector<index_t>& high_offset,
                   const ZeroInserter& insert, unsigned threads) {
+    index_t hoff[DH];
+    for (unsigned h = 0; h < DH; ++h) hoff[h] = 2 * high_offset[h];  // in reals
+    if constexpr (LowMask == 0) {
+      run_broadcast(data, groups, amplitudes, m, hoff, insert, threads);
+      return;
+    }
     const unsigned dim = 1U << K;
     std::vector<B> ca(DH * DH * DL), cb(Real ? 0 : DH * DH * DL);
     for (unsigned rh = 0; rh < DH; ++rh)
@@ -55,34 +63,90 @@ struct DenseKernel {
           ca[idx] = a;
           if constexpr (!Real) cb[idx] = b;
         }
-    index_t hoff[DH];
-    for (unsigned h = 0; h < DH; ++h) hoff[h] = 2 * high_offset[h];  // in reals
     const B* pa = ca.data();
     const B* pb = cb.data();
     parallel_ranges(groups, amplitudes, threads, [&](index_t begin, index_t end) {
-      for (index_t g = begin; g < end; ++g) {
-        T* p = data + 2 * insert(g << low_qubits<T>);
-        B w[DH][DL];
-        B ws[Real ? 1 : DH][DL];
-        for (unsigned ch = 0; ch < DH; ++ch) {
-          const B v = B::load_aligned(p + hoff[ch]);
-          static_for<DL>([&](auto J) {
-            constexpr unsigned x = 2 * deposit(J, LowMask);
-            w[ch][J] = xor_lanes<x, T>(v);
-            if constexpr (!Real) ws[ch][J] = xor_lanes<x + 1, T>(v);
-          });
-        }
-        for (unsigned rh = 0; rh < DH; ++rh) {
-          B acc(T(0));
-          for (unsigned ch = 0; ch < DH; ++ch)
-            for (unsigned j = 0; j < DL; ++j) {
-              const unsigned idx = (rh * DH + ch) * DL + j;
-              acc = xsimd::fma(pa[idx], w[ch][j], acc);
-              if constexpr (!Real) acc = xsimd::fma(pb[idx], ws[Real ? 0 : ch][j], acc);
+      for_each_group(begin, end, insert, low_qubits<T>, [&](index_t base) QSIM_INLINE_LAMBDA {
+        T* p = data + 2 * base;
+        // Outputs accumulate RC at a time (all of them when they fit in the
+        // registers); each input's lane permutations are formed once per chunk.
+        B in[DH];
+#pragma GCC unroll 32
+        for (unsigned ch = 0; ch < DH; ++ch) in[ch] = B::load_aligned(p + hoff[ch]);
+        B out[DH];
+        static_for<DH / RC>([&](auto R0) QSIM_INLINE_LAMBDA {
+          constexpr unsigned r0 = R0 * RC;
+          B acc[RC];
+#pragma GCC unroll 32
+          for (unsigned r = 0; r < RC; ++r) acc[r] = B(T(0));
+#pragma GCC unroll 32
+          for (unsigned ch = 0; ch < DH; ++ch) {
+            const B v = in[ch];
+            static_for<DL>([&](auto J) QSIM_INLINE_LAMBDA {
+              constexpr unsigned x = 2 * deposit(J, LowMask);
+              const B w = xor_lanes<x, T>(v);
+#pragma GCC unroll 32
+              for (unsigned r = 0; r < RC; ++r) acc[r] = xsimd::fma(pa[((r0 + r) * DH + ch) * DL + J], w, acc[r]);
+              if constexpr (!Real) {
+                const B ws = xor_lanes<x + 1, T>(v);
+#pragma GCC unroll 32
+                for (unsigned r = 0; r < RC; ++r) acc[r] = xsimd::fma(pb[((r0 + r) * DH + ch) * DL + J], ws, acc[r]);
+              }
+            });
+          }
+#pragma GCC unroll 32
+          for (unsigned r = 0; r < RC; ++r) out[r0 + r] = acc[r];
+        });
+#pragma GCC unroll 32
+        for (unsigned rh = 0; rh < DH; ++rh) out[rh].store_aligned(p + hoff[rh]);
+      });
+    });
+  }
+
+  // No target inside the register: every lane has the same coefficient, so
+  // the matrix is kept as scalars and broadcast into the FMAs (8 bytes per
+  // coefficient read instead of a 64-byte batch: the 5-qubit matrix fits L1).
+  // Complex products: c*v = re*v + im*(swap_re_im(v) * (-1, 1)).
+  static void run_broadcast(T* data, index_t groups, index_t amplitudes, const Matrix& m, const index_t* hoff,
+                            const ZeroInserter& insert, unsigned threads) {
+    std::vector<T> re(DH * DH), im(DH * DH);
+    for (unsigned i = 0; i < DH * DH; ++i) {
+      re[i] = static_cast<T>(m[i].real());
+      im[i] = static_cast<T>(m[i].imag());
+    }
+    alignas(64) T sign_lanes[B::size];
+    for (unsigned l = 0; l < B::size; ++l) sign_lanes[l] = l % 2 ? T(1) : T(-1);
+    const B sign = B::load_aligned(sign_lanes);
+    const T* pr = re.data();
+    const T* pi = im.data();
+    parallel_ranges(groups, amplitudes, threads, [&](index_t begin, index_t end) {
+      for_each_group(begin, end, insert, low_qubits<T>, [&](index_t base) QSIM_INLINE_LAMBDA {
+        T* p = data + 2 * base;
+        B in[DH], out[DH];
+#pragma GCC unroll 32
+        for (unsigned ch = 0; ch < DH; ++ch) in[ch] = B::load_aligned(p + hoff[ch]);
+        static_for<DH / RC>([&](auto R0) QSIM_INLINE_LAMBDA {
+          constexpr unsigned r0 = R0 * RC;
+          B acc[RC];
+#pragma GCC unroll 32
+          for (unsigned r = 0; r < RC; ++r) acc[r] = B(T(0));
+#pragma GCC unroll 32
+          for (unsigned ch = 0; ch < DH; ++ch) {
+            const B v = in[ch];
+#pragma GCC unroll 32
+            for (unsigned r = 0; r < RC; ++r) acc[r] = xsimd::fma(B(pr[(r0 + r) * DH + ch]), v, acc[r]);
+            if constexpr (!Real) {
+              const B ws = xor_lanes<1, T>(v) * sign;
+#pragma GCC unroll 32
+              for (unsigned r = 0; r < RC; ++r) acc[r] = xsimd::fma(B(pi[(r0 + r) * DH + ch]), ws, acc[r]);
             }
-          acc.store_aligned(p + hoff[rh]);
-        }
-      }
+          }
+#pragma GCC unroll 32
+          for (unsigned r = 0; r < RC; ++r) out[r0 + r] = acc[r];
+        });
+#pragma GCC unroll 32
+        for (unsigned rh = 0; rh < DH; ++rh) out[rh].store_aligned(p + hoff[rh]);
+      });
     });
   }
 };

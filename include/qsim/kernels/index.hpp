@@ -17,17 +17,39 @@ class ZeroInserter {
   ZeroInserter(std::vector<qubit_t> positions, index_t fixed) : fixed_(fixed) {
     std::sort(positions.begin(), positions.end());
     for (auto p : positions) low_masks_.push_back((index_t{1} << p) - 1);
+    lowest_ = positions.empty() ? 63 : positions.front();
   }
   index_t operator()(index_t g) const noexcept {
     for (index_t m : low_masks_) g = (g & m) | ((g & ~m) << 1);
     return g | fixed_;
   }
   unsigned count() const noexcept { return static_cast<unsigned>(low_masks_.size()); }
+  /// The lowest inserted position (63 when none).
+  unsigned lowest() const noexcept { return lowest_; }
 
  private:
   std::vector<index_t> low_masks_;
   index_t fixed_;
+  unsigned lowest_ = 63;
 };
+
+/**
+ * Calls f(base) with base = insert(g << shift) for g in [begin, end). Below
+ * the lowest inserted position consecutive groups are consecutive in memory,
+ * so the insertion runs once per such run and the bases in between are
+ * increments: the inner loop is a plain stream.
+ */
+template <class F>
+inline void for_each_group(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift, F&& f) {
+  const unsigned run_bits = insert.lowest() >= 63 ? 62 : insert.lowest() - shift;
+  const index_t step = index_t{1} << shift;
+  index_t g = begin;
+  while (g < end) {
+    index_t base = insert(g << shift);
+    const index_t stop = std::min(end, ((g >> run_bits) + 1) << run_bits);
+    for (; g < stop; ++g, base += step) f(base);
+  }
+}
 
 /// Offset of matrix index j when bit b of j sits on qubit qubits[b].
 inline index_t spread(index_t j, const std::vector<qubit_t>& qubits) {

@@ -71,29 +71,39 @@ void apply_permutation(StateVector<T>& psi, const std::vector<qubit_t>& targets,
       if constexpr (Q < lq) {
         if (targets[0] != Q) return;
         parallel_ranges(groups, psi.size(), threads, [&](index_t begin, index_t end) {
-          for (index_t g = begin; g < end; ++g) {
-            T* p = data + 2 * insert(g << lq);
+          for_each_group(begin, end, insert, lq, [&](index_t base) {
+            T* p = data + 2 * base;
             xor_lanes<(2U << Q), T>(B::load_aligned(p)).store_aligned(p);
-          }
+          });
         });
       }
     });
     return;
   }
-  // Moves along the cycles of the permutation; fixed points are not touched.
+  // Moved amplitudes only; fixed points are not touched.
   const std::size_t dim = row.size();
-  std::vector<index_t> off(dim);
-  std::vector<unsigned> moved;
-  for (std::size_t j = 0; j < dim; ++j) {
-    off[j] = 2 * spread(j, targets);
-    if (row[j] != j) moved.push_back(static_cast<unsigned>(j));
-  }
-  parallel_ranges(groups, psi.size(), threads, [&](index_t begin, index_t end) {
-    B v[8];
-    for (index_t g = begin; g < end; ++g) {
-      T* p = data + 2 * insert(g << lq);
-      for (std::size_t k = 0; k < moved.size(); ++k) v[k] = B::load_aligned(p + off[moved[k]]);
-      for (std::size_t k = 0; k < moved.size(); ++k) v[k].store_aligned(p + off[row[moved[k]]]);
+  std::vector<index_t> from, to;
+  for (std::size_t j = 0; j < dim; ++j)
+    if (row[j] != j) {
+      from.push_back(2 * spread(j, targets));
+      to.push_back(2 * spread(row[j], targets));
+    }
+  auto moves = [&](auto count_constant) {
+    constexpr unsigned M = decltype(count_constant)::value;
+    index_t src[M], dst[M];
+    for (unsigned k = 0; k < M; ++k) src[k] = from[k], dst[k] = to[k];
+    parallel_ranges(groups, psi.size(), threads, [&](index_t begin, index_t end) {
+      for_each_group(begin, end, insert, lq, [&](index_t base) {
+        T* p = data + 2 * base;
+        B v[M];
+        static_for<M>([&](auto K) { v[K] = B::load_aligned(p + src[K]); });
+        static_for<M>([&](auto K) { v[K].store_aligned(p + dst[K]); });
+      });
+    });
+  };
+  static_for<9>([&](auto M) {
+    if constexpr (M >= 2) {
+      if (from.size() == M) moves(M);
     }
   });
 }

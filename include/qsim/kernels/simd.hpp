@@ -11,6 +11,16 @@
 
 #include "qsim/core/config.hpp"
 
+// The kernels' compile-time loops are nested lambdas; GCC's inliner gives up
+// on them in the widest instantiations unless told, leaving calls per FMA.
+#if defined(__GNUC__)
+#define QSIM_INLINE_LAMBDA __attribute__((always_inline))
+#define QSIM_FORCE_INLINE __attribute__((always_inline)) inline
+#else
+#define QSIM_INLINE_LAMBDA
+#define QSIM_FORCE_INLINE inline
+#endif
+
 QSIM_BEGIN_NAMESPACE
 namespace kernels {
 namespace detail {
@@ -58,24 +68,58 @@ struct XorLanes {
 
 /// Real lane i of the result is real lane i ^ X of `v`. X = 1 swaps re and
 /// im of every amplitude; X = 2 << q exchanges the amplitudes of qubit q's
-/// pairs inside the register.
+/// pairs inside the register. Generic: xsimd's swizzle.
 template <unsigned X, class T>
-inline batch<T> xor_lanes(const batch<T>& v) {
+QSIM_FORCE_INLINE batch<T> xor_lanes_generic(const batch<T>& v) {
+  using index_type = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  return xsimd::swizzle(v, xsimd::make_batch_constant<xsimd::batch<index_type>, XorLanes<X>>());
+}
+
+#if XSIMD_WITH_AVX512F
+// AVX-512: an XOR of lane indices is an in-lane shuffle (1 cycle) composed
+// with a 128-bit block shuffle, instead of a full vpermps/pd. The masked
+// forms with an all-ones mask compile to the plain instructions but avoid
+// GCC 12's false -Wuninitialized from _mm512_undefined_* (GCC bug 105593),
+// which users compiling with -Wall would otherwise see.
+template <unsigned X, class T>
+QSIM_FORCE_INLINE batch<T> xor_lanes_avx512(const batch<T>& v) {
+  constexpr unsigned per_block = 16 / sizeof(T);  // lanes in 128 bits
+  constexpr unsigned a = X % per_block, b = X / per_block;
+  constexpr int blocks = static_cast<int>((0 ^ b) | (1 ^ b) << 2 | (2 ^ b) << 4 | (3 ^ b) << 6);
+  if constexpr (sizeof(T) == 8) {
+    __m512d r = v;
+    if constexpr (a != 0) r = _mm512_mask_shuffle_pd(r, 0xFF, r, r, 0x55);
+    if constexpr (b != 0) r = _mm512_mask_shuffle_f64x2(r, 0xFF, r, r, blocks);
+    return r;
+  } else {
+    constexpr int in_block = static_cast<int>((0 ^ a) | (1 ^ a) << 2 | (2 ^ a) << 4 | (3 ^ a) << 6);
+    __m512 r = v;
+    if constexpr (a != 0) r = _mm512_mask_shuffle_ps(r, 0xFFFF, r, r, in_block);
+    if constexpr (b != 0) r = _mm512_mask_shuffle_f32x4(r, 0xFFFF, r, r, blocks);
+    return r;
+  }
+}
+#endif
+
+template <unsigned X, class T>
+QSIM_FORCE_INLINE batch<T> xor_lanes(const batch<T>& v) {
   if constexpr (X == 0) {
     return v;
   } else {
-    using index_type = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-    return xsimd::swizzle(v, xsimd::make_batch_constant<xsimd::batch<index_type>, XorLanes<X>>());
+#if XSIMD_WITH_AVX512F
+    if constexpr (std::is_base_of_v<xsimd::avx512f, typename batch<T>::arch_type>) return xor_lanes_avx512<X, T>(v);
+#endif
+    return xor_lanes_generic<X, T>(v);
   }
 }
 
 /// Calls f(std::integral_constant<unsigned, I>) for I = 0..N-1, unrolled.
 template <class F, unsigned... I>
-inline void static_for_impl(F&& f, std::integer_sequence<unsigned, I...>) {
+QSIM_FORCE_INLINE void static_for_impl(F&& f, std::integer_sequence<unsigned, I...>) {
   (f(std::integral_constant<unsigned, I>{}), ...);
 }
 template <unsigned N, class F>
-inline void static_for(F&& f) {
+QSIM_FORCE_INLINE void static_for(F&& f) {
   static_for_impl(f, std::make_integer_sequence<unsigned, N>{});
 }
 
