@@ -43,7 +43,7 @@ void BM_sample(benchmark::State& st, unsigned n, std::uint64_t shots) {
   const auto psi = qbench::random_state<T>(n);
   std::uint64_t seed = 0;
   for (auto _ : st) {
-    auto samples = qsim::sample_indices(psi.probabilities(), shots, ++seed);
+    auto samples = qsim::sample_indices(psi, shots, ++seed);
     benchmark::DoNotOptimize(samples.data());
   }
   st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * shots));

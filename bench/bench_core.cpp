@@ -17,7 +17,7 @@ void BM_sample_shots(benchmark::State& st) {
   std::uint64_t seed = 0;
   qsim::energy::BenchmarkEnergy energy(st, static_cast<double>(shots), "shot");
   for (auto _ : st) {
-    auto samples = qsim::sample_indices(psi.probabilities(), shots, ++seed);
+    auto samples = qsim::sample_indices(psi, shots, ++seed);
     benchmark::DoNotOptimize(samples.data());
   }
   st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) * static_cast<int64_t>(shots));

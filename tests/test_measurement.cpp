@@ -127,3 +127,17 @@ TEST_CASE("sampling: indices, marginals and the sorted sampler", "[measure][samp
   CHECK_THROWS_AS(qsim::sample_indices({}, 10, 1), qsim::invalid_argument);
   CHECK_THROWS_AS(qsim::sample_indices({0.5, -0.1}, 10, 1), qsim::invalid_argument);
 }
+
+TEMPLATE_TEST_CASE("sampling a state equals sampling its probability vector", "[measure][sampling]", float, double) {
+  qsim::Circuit c(5);
+  c.h(0).ry(0.4, 1).cx(1, 2).rx(2.0, 3).h(4).cz(4, 0);
+  const auto psi = qsim::Simulator<TestType>().statevector(c);
+  for (std::uint64_t seed : {1ULL, 2ULL, 77ULL}) {
+    CHECK(qsim::sample_indices(psi, 3000, seed) == qsim::sample_indices(psi.probabilities(), 3000, seed));
+    std::vector<std::pair<qsim::index_t, std::uint64_t>> a, b;
+    qsim::sample_sorted(psi, 500, seed, [&](qsim::index_t i, std::uint64_t n) { a.emplace_back(i, n); });
+    qsim::sample_sorted(psi.probabilities(), 500, seed,
+                        [&](qsim::index_t i, std::uint64_t n) { b.emplace_back(i, n); });
+    CHECK(a == b);
+  }
+}

@@ -6,6 +6,7 @@
 
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
+#include "qsim/core/state_vector.hpp"
 #include "qsim/measure/random.hpp"
 
 QSIM_BEGIN_NAMESPACE
@@ -28,33 +29,33 @@ inline std::vector<double> sorted_uniforms(std::uint64_t shots, std::uint64_t se
 }
 }  // namespace detail
 
-/**
- * Draws `shots` basis indices from `probabilities` (need not sum exactly to 1)
- * in O(size + shots): the uniforms are generated already sorted (normalised
- * running sums of exponential spacings) and matched in one sweep over the
- * cumulative distribution. Calls `emit(index, count)` once per drawn index,
- * in increasing index order.
- */
-template <class Emit>
-void sample_sorted(const std::vector<double>& probabilities, std::uint64_t shots, std::uint64_t seed, Emit&& emit) {
+namespace detail {
+/// The sampler over any probability source `prob(i)`, i < size: one pass for
+/// the total, one sweep matching the sorted uniforms. Reading a state's
+/// |amplitude|^2 directly saves building (and page-faulting) a 2^n vector.
+template <class Prob, class Emit>
+void sample_sorted_by(std::size_t size, const Prob& prob, std::uint64_t shots, std::uint64_t seed, Emit&& emit) {
   if (shots == 0) return;
-  if (probabilities.empty()) throw invalid_argument("cannot sample from an empty distribution");
+  if (size == 0) throw invalid_argument("cannot sample from an empty distribution");
   double total = 0;
-  for (double p : probabilities) {
-    if (!(p >= 0) || !std::isfinite(p)) throw invalid_argument("probability " + std::to_string(p) + " is not valid");
+  for (std::size_t i = 0; i < size; ++i) {
+    const double p = prob(i);
+    if (!(p >= 0) || !std::isfinite(p))
+      throw invalid_argument("probability " + std::to_string(p) + " of outcome " + std::to_string(i) + " is not valid");
     total += p;
   }
   if (!(total > 0)) throw invalid_argument("cannot sample from a distribution of total weight 0");
   double spacing_sum = 0;
-  const std::vector<double> uniforms = detail::sorted_uniforms(shots, seed, spacing_sum);
+  const std::vector<double> uniforms = sorted_uniforms(shots, seed, spacing_sum);
   const double scale = total / spacing_sum;
-  std::size_t last = probabilities.size() - 1;
-  while (probabilities[last] == 0) --last;
+  std::size_t last = size - 1;
+  while (prob(last) == 0) --last;
   std::uint64_t k = 0;
   double cumulative = 0;
   for (std::size_t i = 0; i <= last && k < shots; ++i) {
-    if (probabilities[i] == 0) continue;
-    cumulative += probabilities[i];
+    const double p = prob(i);
+    if (p == 0) continue;
+    cumulative += p;
     std::uint64_t count = 0;
     // The last nonzero bin also takes any uniforms that rounding left past the end.
     while (k < shots && (i == last || uniforms[k] * scale < cumulative)) {
@@ -65,15 +66,50 @@ void sample_sorted(const std::vector<double>& probabilities, std::uint64_t shots
   }
 }
 
-/// `shots` basis indices drawn from `probabilities`, in random order.
-inline std::vector<index_t> sample_indices(const std::vector<double>& probabilities, std::uint64_t shots,
-                                           std::uint64_t seed) {
+/// Expands (index, count) draws into a list and shuffles it into random order.
+template <class Sampler>
+std::vector<index_t> shuffled_draws(std::uint64_t shots, std::uint64_t seed, const Sampler& sampler) {
   std::vector<index_t> out;
   out.reserve(shots);
-  sample_sorted(probabilities, shots, seed, [&](index_t i, std::uint64_t c) { out.insert(out.end(), c, i); });
+  sampler([&](index_t i, std::uint64_t c) { out.insert(out.end(), c, i); });
   Rng shuffler = Rng::substream(seed, 1);
   for (std::size_t i = out.size(); i > 1; --i) std::swap(out[i - 1], out[shuffler.below(i)]);
   return out;
+}
+}  // namespace detail
+
+/**
+ * Draws `shots` basis indices from `probabilities` (need not sum exactly to 1)
+ * in O(size + shots): the uniforms are generated already sorted (normalised
+ * running sums of exponential spacings) and matched in one sweep over the
+ * cumulative distribution. Calls `emit(index, count)` once per drawn index,
+ * in increasing index order.
+ */
+template <class Emit>
+void sample_sorted(const std::vector<double>& probabilities, std::uint64_t shots, std::uint64_t seed, Emit&& emit) {
+  detail::sample_sorted_by(
+      probabilities.size(), [&](std::size_t i) { return probabilities[i]; }, shots, seed, std::forward<Emit>(emit));
+}
+
+/// The same draws straight from a state's |amplitude|^2 (identical to
+/// sampling `psi.probabilities()` with the same seed), without the 2^n vector.
+template <class T, class Emit>
+void sample_sorted(const StateVector<T>& psi, std::uint64_t shots, std::uint64_t seed, Emit&& emit) {
+  detail::sample_sorted_by(
+      psi.size(), [&](std::size_t i) { return static_cast<double>(std::norm(psi[i])); }, shots, seed,
+      std::forward<Emit>(emit));
+}
+
+/// `shots` basis indices drawn from `probabilities`, in random order.
+inline std::vector<index_t> sample_indices(const std::vector<double>& probabilities, std::uint64_t shots,
+                                           std::uint64_t seed) {
+  return detail::shuffled_draws(shots, seed, [&](auto&& emit) { sample_sorted(probabilities, shots, seed, emit); });
+}
+
+/// `shots` basis indices drawn from the state `psi`, in random order.
+template <class T>
+std::vector<index_t> sample_indices(const StateVector<T>& psi, std::uint64_t shots, std::uint64_t seed) {
+  return detail::shuffled_draws(shots, seed, [&](auto&& emit) { sample_sorted(psi, shots, seed, emit); });
 }
 
 QSIM_END_NAMESPACE

@@ -96,7 +96,7 @@ class Simulator {
 
   /// `shots` basis indices drawn from the final state (measurements ignored), in random order.
   std::vector<index_t> sample(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b = {}) const {
-    return sample_indices(probabilities(c, b), shots, seed);
+    return sample_indices(unitary_part(c, b), shots, seed);
   }
 
   /// Counts over `qubits` only (qubits.back() leftmost in each key).
@@ -205,7 +205,7 @@ class Simulator {
   Counts run_sampled(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b) const {
     const detail::TerminalKeys key(c);
     std::map<index_t, std::uint64_t> by_index;
-    sample_sorted(probabilities(c, b), shots, seed, [&](index_t i, std::uint64_t n) { by_index[i] += n; });
+    sample_sorted(unitary_part(c, b), shots, seed, [&](index_t i, std::uint64_t n) { by_index[i] += n; });
     Counts counts;
     for (const auto& [i, n] : by_index) counts[key(i)] += n;
     return counts;
