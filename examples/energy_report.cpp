@@ -1,8 +1,10 @@
-// What does a run cost? The same two workloads -- a random circuit and one
+// What does a run cost? The same workloads -- a random circuit and one
 // training epoch -- in double and float, fused and unfused, on one and on all
-// threads, each measured by an energy meter. Prints a table of time, energy
-// and efficiency per variant, appends the rows to <prefix>.csv and draws the
-// energy per variant in <prefix>.svg.
+// threads, each measured by an energy meter. The epoch runs twice: as a
+// parameter-shift loop over the Simulator (which honours fusion), and through
+// the ML layer (qsim::ml::QuantumLayer, adjoint gradients, threads over
+// samples, no fusion). Prints a table of time, energy and efficiency per
+// variant, writes the rows to <prefix>.csv and the energy per variant to <prefix>.svg.
 // Usage: energy_report [qubits=22] [output prefix=energy_report]
 #include <cmath>
 #include <cstdio>
@@ -75,16 +77,25 @@ double expect_z(const qsim::StateVector<T>& psi, qsim::qubit_t q) {
 }
 
 struct Variant {
+  char workload;  // c: circuit, e: epoch (parameter shift), l: epoch through the ML layer
   bool is_double;
-  bool fused;
+  bool fused;  // not applicable to the ML layer, which does not fuse
   unsigned threads;
-  std::string name(const std::string& workload) const {
-    return workload + " " + (is_double ? "double" : "float") + (fused ? " fused" : " unfused") + " " +
-           std::to_string(threads) + "t";
+  std::string name() const {
+    const char* what = workload == 'c' ? "circuit" : workload == 'e' ? "epoch" : "epoch ml-layer";
+    return std::string(what) + " " + (is_double ? "double" : "float") +
+           (workload == 'l' ? ""
+            : fused         ? " fused"
+                            : " unfused") +
+           " " + std::to_string(threads) + "t";
   }
-  // Short bar label for the chart: c/e workload, 64/32 bits, F/U fusion, threads.
-  std::string bar(char workload) const {
-    return std::string(1, workload) + (is_double ? "64" : "32") + (fused ? "F" : "U") + std::to_string(threads);
+  // Short bar label for the chart: workload, 64/32 bits, F/U fusion, threads.
+  std::string bar() const {
+    return std::string(1, workload) + (is_double ? "64" : "32") +
+           (workload == 'l' ? ""
+            : fused         ? "F"
+                            : "U") +
+           std::to_string(threads);
   }
 };
 
@@ -128,6 +139,34 @@ energy::Work run_epoch(const qsim::Simulator<T>& sim, const qsim::Circuit& model
   return {passes, static_cast<double>(x.size()), 2.0 * state_bytes * passes};
 }
 
+// The same epoch through the ML layer: the classifier circuit with
+// qsim::feature / qsim::weight angles, <Z> of the last qubit, MSE loss,
+// forward and adjoint backward over the batch, one SGD step. Work counts the
+// forward gates and the backward sweep's gates, whose traffic is two states
+// (the state and the adjoint vector).
+template <class T>
+energy::Work run_layer_epoch(const qsim::Circuit& model, unsigned threads, const std::vector<std::vector<double>>& x,
+                             const std::vector<double>& y) {
+  qsim::ml::LayerOptions options;
+  options.threads = threads;
+  qsim::ml::QuantumLayer<T> layer(model, {qsim::ml::PauliSum{{1.0, "Z" + std::to_string(model.num_qubits() - 1)}}},
+                                  options);
+  layer.set_weights(Eigen::Vector2d(0.1, -0.2));
+  Eigen::MatrixXd xs(static_cast<Eigen::Index>(x.size()), 2), ys(static_cast<Eigen::Index>(y.size()), 1);
+  for (std::size_t s = 0; s < x.size(); ++s) {
+    xs(static_cast<Eigen::Index>(s), 0) = x[s][0];
+    xs(static_cast<Eigen::Index>(s), 1) = x[s][1];
+    ys(static_cast<Eigen::Index>(s), 0) = y[s];
+  }
+  layer.zero_grad();
+  const qsim::ml::Loss loss = qsim::ml::mse_loss(layer.forward(xs), ys);
+  layer.backward(loss.grad);
+  qsim::ml::SGD(0.1).step(0, layer.weights(), layer.weight_gradient());
+  const double gates = static_cast<double>(model.size() * x.size());
+  const double state_bytes = static_cast<double>((std::size_t{1} << model.num_qubits()) * sizeof(std::complex<T>));
+  return {2 * gates, static_cast<double>(x.size()), 2.0 * state_bytes * (gates + 2 * gates)};
+}
+
 unsigned all_threads() {
 #ifdef _OPENMP
   return static_cast<unsigned>(omp_get_max_threads());
@@ -166,25 +205,29 @@ int main(int argc, char** argv) {
     std::vector<energy::Report> reports;
     std::vector<std::string> bars;
     std::vector<double> joules;
-    for (char workload : {'c', 'e'}) {
+    for (char workload : {'c', 'e', 'l'}) {
       for (bool is_double : {true, false}) {
         for (bool fused : {false, true}) {
+          if (workload == 'l' && fused) continue;  // the ML layer does not fuse
           for (std::size_t ti = 0; ti < thread_counts.size(); ++ti) {
-            const Variant v{is_double, fused, thread_counts[ti]};
+            const Variant v{workload, is_double, fused, thread_counts[ti]};
             const qsim::SimulatorOptions opts{v.threads, fused, 0};
             std::vector<double> w = {0.1, -0.2};
             energy::Work work;
-            energy::Scope scope(meter, v.name(workload == 'c' ? "circuit" : "epoch"));
+            energy::Scope scope(meter, v.name());
             if (workload == 'c') {
               work = is_double ? run_circuit(qsim::Simulator<double>(opts), circuit)
                                : run_circuit(qsim::Simulator<float>(opts), circuit);
-            } else {
+            } else if (workload == 'e') {
               work = is_double ? run_epoch(qsim::Simulator<double>(opts), model, w, x, y)
                                : run_epoch(qsim::Simulator<float>(opts), model, w, x, y);
+            } else {
+              work = is_double ? run_layer_epoch<double>(model, v.threads, x, y)
+                               : run_layer_epoch<float>(model, v.threads, x, y);
             }
             const energy::Measurement m = scope.stop();
             reports.push_back(energy::make_report(m, work, {energy::default_grid_gco2e_per_kwh, copy_bw[ti]}));
-            bars.push_back(v.bar(workload));
+            bars.push_back(v.bar());
             joules.push_back(m.joules);
           }
         }
@@ -195,11 +238,11 @@ int main(int argc, char** argv) {
     std::remove((prefix + ".csv").c_str());  // this run only; append_csv adds the header
     energy::append_csv(prefix + ".csv", reports);
     const bool estimated = meter.estimates();
-    qsim::io::write_bar_chart_svg(prefix + ".svg", bars, joules,
-                                  std::string(estimated ? "Estimated energy" : "Energy") + " per variant, " +
-                                      std::to_string(n) +
-                                      " qubits (c circuit, e epoch; 64/32-bit; F fused, U unfused; threads)",
-                                  estimated ? "joules (estimated)" : "joules");
+    qsim::io::write_bar_chart_svg(
+        prefix + ".svg", bars, joules,
+        std::string(estimated ? "Estimated energy" : "Energy") + " per variant, " + std::to_string(n) +
+            " qubits (c circuit, e epoch, l epoch via ML layer; 64/32-bit; F fused, U unfused; threads)",
+        estimated ? "joules (estimated)" : "joules");
     std::cout << "wrote " << prefix << ".csv and " << prefix << ".svg\n";
   } catch (const std::exception& e) {
     std::cerr << "energy_report: " << e.what() << '\n';

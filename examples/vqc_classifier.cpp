@@ -4,11 +4,14 @@
 // angles again before each of 4 StronglyEntanglingLayers blocks), the
 // expectation values <Z0>, <Z1> as outputs, and a classical Dense(2 -> 1)
 // readout giving a logit; binary cross-entropy, Adam, full-batch gradients
-// from the adjoint method. Prints the progress, writes
-// vqc_training.svg, and ends with `test_accuracy: 0.xxx`.
+// from the adjoint method. Prints the progress and an energy report, writes
+// vqc_training.svg and vqc_energy.csv (one row per epoch), and ends with
+// `test_accuracy: 0.xxx`.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <iostream>
+#include <string>
 #include <vector>
 
 #include <qsim/qsim.hpp>
@@ -73,7 +76,11 @@ int main() {
 
   std::vector<double> losses, train_acc, test_acc;
   const int epochs = 150;
+  const qsim::energy::Meter& meter = qsim::energy::default_meter();
+  qsim::energy::Scope training(meter, "training, " + std::to_string(epochs) + " epochs");
+  std::vector<qsim::energy::Report> epoch_energy;
   for (int epoch = 1; epoch <= epochs; ++epoch) {
+    qsim::energy::Scope scope(meter, "epoch " + std::to_string(epoch));
     quantum.zero_grad();
     readout.zero_grad();
     const Eigen::MatrixXd logits = readout.forward(quantum.forward(x_train));
@@ -86,6 +93,7 @@ int main() {
     losses.push_back(loss.value);
     train_acc.push_back(accuracy(logits, y_train));
     test_acc.push_back(test);
+    epoch_energy.push_back(qsim::energy::make_report(scope.stop(), {0, static_cast<double>(train), 0}));
     if (epoch % 10 == 0 || epoch == 1)
       std::printf("epoch %3d  loss %.4f  train accuracy %.3f  test accuracy %.3f\n", epoch, loss.value,
                   train_acc.back(), test);
@@ -96,6 +104,12 @@ int main() {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("%zu quantum weights, %d epochs in %.2f s; wrote vqc_training.svg\n", quantum.num_weights(), epochs,
               seconds);
+  std::remove("vqc_energy.csv");  // this run's epochs only
+  qsim::energy::append_csv("vqc_energy.csv", epoch_energy);
+  std::fflush(stdout);
+  qsim::energy::print_table(std::cout,
+                            {qsim::energy::make_report(training.stop(), {0, static_cast<double>(train) * epochs, 0})});
+  std::cout << "wrote vqc_energy.csv (one row per epoch)" << std::endl;
   std::printf("test_accuracy: %.3f\n", test_acc.back());
   return test_acc.back() >= 0.9 ? 0 : 1;
 }

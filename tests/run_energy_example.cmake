@@ -1,6 +1,6 @@
 # Smoke run of examples/energy_report on a small register: it must exit 0,
 # print its table and write a CSV with a header and one row per variant
-# (16 with two or more threads, 8 with one) and an SVG chart.
+# (20 with two or more threads, 10 with one) and an SVG chart with one bar each.
 # Usage: cmake -DEXE=... -DWORK=... -P run_energy_example.cmake
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
@@ -9,13 +9,14 @@ message("${out}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "energy_report failed (${rc}): ${err}")
 endif()
-if(NOT out MATCHES "energy source: " OR NOT out MATCHES "circuit double unfused 1t" OR NOT out MATCHES "epoch float fused 1t")
+if(NOT out MATCHES "energy source: " OR NOT out MATCHES "circuit double unfused 1t" OR NOT out MATCHES "epoch float fused 1t"
+   OR NOT out MATCHES "epoch ml-layer double 1t")
   message(FATAL_ERROR "energy_report did not print its table")
 endif()
 file(STRINGS ${WORK}/energy.csv rows)
 list(LENGTH rows nrows)
 list(GET rows 0 header)
-if(NOT header MATCHES "^label,source,estimated,seconds," OR NOT (nrows EQUAL 17 OR nrows EQUAL 9))
+if(NOT header MATCHES "^label,source,estimated,seconds," OR NOT (nrows EQUAL 21 OR nrows EQUAL 11))
   message(FATAL_ERROR "energy.csv: unexpected header or ${nrows} lines")
 endif()
 file(READ ${WORK}/energy.svg svg)

@@ -144,6 +144,7 @@ TEST_CASE("CSV rows parse back to the same figures", "[energy][csv]") {
   CHECK(std::stod(b[col("energy_j")]) == Approx(1.0 / 3.0).epsilon(1e-9));  // 10 significant digits
   CHECK(b[col("gates_per_j")].empty());                                     // unknown: empty cell
   CHECK(b[col("eta")].empty());
+  CHECK(b[col("copy_bandwidth_gbs")].empty());  // no reference bandwidth given
 
   SECTION("a file with another header is refused, not corrupted") {
     const auto other = (dir.root() / "other.csv").string();

@@ -60,10 +60,10 @@ inline std::string csv_row(const Report& r) {
   const Measurement& m = r.measurement;
   std::string row =
       detail::csv_field(m.label) + "," + detail::csv_field(m.source) + "," + (m.estimated ? "true" : "false");
-  for (double v :
-       {m.seconds, m.cpu_seconds, m.joules, m.cpu_joules, m.gpu_joules, r.kwh(), r.watts(), r.grid_gco2e_per_kwh,
-        r.gco2e(), r.work.gates, r.gates_per_joule(), r.work.samples, r.samples_per_joule(), r.work.bytes,
-        r.bytes_per_second() * 1e-9, r.copy_bytes_per_second * 1e-9, r.eta()})
+  const double copy_gbs = r.copy_bytes_per_second > 0 ? r.copy_bytes_per_second * 1e-9 : std::nan("");
+  for (double v : {m.seconds, m.cpu_seconds, m.joules, m.cpu_joules, m.gpu_joules, r.kwh(), r.watts(),
+                   r.grid_gco2e_per_kwh, r.gco2e(), r.work.gates, r.gates_per_joule(), r.work.samples,
+                   r.samples_per_joule(), r.work.bytes, r.bytes_per_second() * 1e-9, copy_gbs, r.eta()})
     row += "," + csv_number(v);
   return row;
 }
