@@ -70,6 +70,7 @@ int main() {
   }
   qsim::ml::LayerOptions options;
   options.seed = 11;
+  options.threads = 1;  // 2-qubit states: too little work per sample for threads to pay
   qsim::ml::QuantumLayer<double> quantum(c, {{{1.0, "Z0"}}, {{1.0, "Z1"}}}, options);
   qsim::ml::Dense readout(2, 1, qsim::ml::Activation::identity, 5);
   qsim::ml::Adam adam(0.05);
