@@ -3,6 +3,7 @@
 /// simulator running circuits on it. Not included by qsim/qsim.hpp: include
 /// this header and link `qsim::mpi` (built when CMake finds MPI).
 #include "qsim/mpi/communicator.hpp"
+#include "qsim/mpi/data_parallel.hpp"
 #include "qsim/mpi/distributed_gates.hpp"
 #include "qsim/mpi/distributed_measure.hpp"
 #include "qsim/mpi/distributed_simulator.hpp"
