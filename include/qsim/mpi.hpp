@@ -1,6 +1,6 @@
 #pragma once
-/// The MPI layer: a state vector split over the ranks of a communicator and a
-/// simulator running circuits on it. Not included by qsim/qsim.hpp: include
+/// The MPI layer: a state vector split over the ranks of a communicator, a
+/// simulator running circuits on it, and data-parallel training helpers. Not included by qsim/qsim.hpp: include
 /// this header and link `qsim::mpi` (built when CMake finds MPI).
 #include "qsim/mpi/communicator.hpp"
 #include "qsim/mpi/data_parallel.hpp"
