@@ -3,19 +3,21 @@
 #   native     Release with -march=native (the default build)
 #   sanitize   AddressSanitizer + UndefinedBehaviorSanitizer, -fno-sanitize-recover
 #   portable   no -march=native: xsimd falls back to SSE2 (or scalar)
+#   fuzz       the OpenQASM libFuzzer target (clang), 45 s from the seed corpus
 # Each build runs ctest. Build folders: build-test-<name>. Pass build names to run a subset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 builds=("$@")
-[ ${#builds[@]} -eq 0 ] && builds=(native sanitize portable)
+[ ${#builds[@]} -eq 0 ] && builds=(native sanitize portable fuzz)
 
 for b in "${builds[@]}"; do
   case "$b" in
     native) flags=(-DCMAKE_BUILD_TYPE=Release) ;;
     sanitize) flags=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DQSIM_SANITIZE=ON -DQSIM_BUILD_BENCH=OFF) ;;
     portable) flags=(-DCMAKE_BUILD_TYPE=Release -DQSIM_NATIVE=OFF) ;;
-    *) echo "unknown build '$b' (native, sanitize, portable)" >&2; exit 2 ;;
+    fuzz) echo "=== build: fuzz"; bash tests/fuzz/run_fuzz.sh 45 build-test-fuzz; continue ;;
+    *) echo "unknown build '$b' (native, sanitize, portable, fuzz)" >&2; exit 2 ;;
   esac
   echo "=== build: $b"
   cmake -S . -B "build-test-$b" "${flags[@]}" >/dev/null

@@ -5,23 +5,11 @@
 
 #include <qsim/qsim.hpp>
 
+#include "support/chi_square.hpp"
+
 namespace {
 
-// Pearson's statistic of `counts` against expected probabilities by key.
-double chi_square(const qsim::Counts& counts, const std::map<std::string, double>& expected) {
-  const double total = static_cast<double>(qsim::total_shots(counts));
-  double chi2 = 0;
-  for (const auto& [key, p] : expected) {
-    const auto it = counts.find(key);
-    const double observed = it == counts.end() ? 0.0 : static_cast<double>(it->second);
-    chi2 += (observed - total * p) * (observed - total * p) / (total * p);
-  }
-  for (const auto& [key, n] : counts) {
-    INFO("unexpected outcome " << key);
-    REQUIRE(expected.count(key) == 1);
-  }
-  return chi2;
-}
+using stats::chi_square;
 
 // Upper 0.1% points of the chi-square distribution by degrees of freedom.
 double critical(int dof) {

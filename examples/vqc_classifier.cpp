@@ -1,0 +1,101 @@
+// A variational quantum classifier on the two-moons data set: 2 features,
+// 300 points (noise 0.1, fixed seed), 200 for training and 100 for testing.
+// Model: a 2-qubit data re-uploading circuit (the features enter as RY
+// angles again before each of 4 StronglyEntanglingLayers blocks), the
+// expectation values <Z0>, <Z1> as outputs, and a classical Dense(2 -> 1)
+// readout giving a logit; binary cross-entropy, Adam, full-batch gradients
+// from the adjoint method. Prints the progress, writes
+// vqc_training.svg, and ends with `test_accuracy: 0.xxx`.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include <qsim/qsim.hpp>
+
+namespace {
+
+struct Data {
+  Eigen::MatrixXd x;  // samples x 2
+  Eigen::MatrixXd y;  // samples x 1, labels 0 / 1
+};
+
+// scikit-learn's make_moons with random positions along each arc.
+Data two_moons(int samples, double noise, std::uint64_t seed) {
+  qsim::Rng rng(seed);
+  auto normal = [&] {  // Box-Muller
+    return std::sqrt(-2 * std::log(rng.uniform_open_zero())) * std::cos(2 * qsim::detail::pi * rng.uniform());
+  };
+  Data d{Eigen::MatrixXd(samples, 2), Eigen::MatrixXd(samples, 1)};
+  for (int i = 0; i < samples; ++i) {
+    const double t = qsim::detail::pi * rng.uniform();
+    const bool upper = i % 2 == 0;
+    d.x(i, 0) = (upper ? std::cos(t) : 1 - std::cos(t)) + noise * normal();
+    d.x(i, 1) = (upper ? std::sin(t) : 0.5 - std::sin(t)) + noise * normal();
+    d.y(i, 0) = upper ? 0 : 1;
+  }
+  return d;
+}
+
+double accuracy(const Eigen::MatrixXd& logits, const Eigen::MatrixXd& y) {
+  int right = 0;
+  for (Eigen::Index i = 0; i < y.rows(); ++i) right += (logits(i, 0) > 0) == (y(i, 0) > 0.5);
+  return static_cast<double>(right) / static_cast<double>(y.rows());
+}
+
+}  // namespace
+
+int main() {
+  const auto start = std::chrono::steady_clock::now();
+  const Data all = two_moons(300, 0.1, 7);
+  const int train = 200;
+  // Centre and scale with the training statistics so angles span about [-pi/2, pi/2].
+  const Eigen::RowVectorXd mean = all.x.topRows(train).colwise().mean();
+  Eigen::MatrixXd x = all.x.rowwise() - mean;
+  const Eigen::RowVectorXd scale = x.topRows(train).cwiseAbs().colwise().maxCoeff();
+  for (Eigen::Index j = 0; j < 2; ++j) x.col(j) *= (qsim::detail::pi / 2) / scale(j);
+  const Eigen::MatrixXd x_train = x.topRows(train), y_train = all.y.topRows(train);
+  const Eigen::MatrixXd x_test = x.bottomRows(300 - train), y_test = all.y.bottomRows(300 - train);
+
+  const unsigned qubits = 2;
+  const std::size_t blocks = 4;
+  qsim::Circuit c(qubits);
+  std::size_t w = 0;
+  for (std::size_t l = 0; l < blocks; ++l) {
+    qsim::ml::angle_embedding(c, 2, qsim::ml::Rotation::y);  // re-upload the features
+    w += qsim::ml::strongly_entangling_layers(c, 1, qubits, w);
+  }
+  qsim::ml::LayerOptions options;
+  options.seed = 11;
+  qsim::ml::QuantumLayer<double> quantum(c, {{{1.0, "Z0"}}, {{1.0, "Z1"}}}, options);
+  qsim::ml::Dense readout(2, 1, qsim::ml::Activation::identity, 5);
+  qsim::ml::Adam adam(0.05);
+
+  std::vector<double> losses, train_acc, test_acc;
+  const int epochs = 150;
+  for (int epoch = 1; epoch <= epochs; ++epoch) {
+    quantum.zero_grad();
+    readout.zero_grad();
+    const Eigen::MatrixXd logits = readout.forward(quantum.forward(x_train));
+    const qsim::ml::Loss loss = qsim::ml::binary_cross_entropy_with_logits(logits, y_train);
+    quantum.backward(readout.backward(loss.grad));
+    adam.step(0, quantum.weights(), quantum.weight_gradient());
+    adam.step(1, readout.weights(), readout.weight_gradient());
+    adam.step(2, readout.bias(), readout.bias_gradient());
+    const double test = accuracy(readout.forward(quantum.forward(x_test)), y_test);
+    losses.push_back(loss.value);
+    train_acc.push_back(accuracy(logits, y_train));
+    test_acc.push_back(test);
+    if (epoch % 10 == 0 || epoch == 1)
+      std::printf("epoch %3d  loss %.4f  train accuracy %.3f  test accuracy %.3f\n", epoch, loss.value,
+                  train_acc.back(), test);
+  }
+  qsim::io::write_line_chart_svg("vqc_training.svg",
+                                 {{"train loss", losses}, {"train accuracy", train_acc}, {"test accuracy", test_acc}},
+                                 "Variational classifier on two moons", "epoch", "loss / accuracy");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("%zu quantum weights, %d epochs in %.2f s; wrote vqc_training.svg\n", quantum.num_weights(), epochs,
+              seconds);
+  std::printf("test_accuracy: %.3f\n", test_acc.back());
+  return test_acc.back() >= 0.9 ? 0 : 1;
+}

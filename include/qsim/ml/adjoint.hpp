@@ -1,0 +1,235 @@
+#pragma once
+#include <complex>
+#include <string>
+#include <vector>
+
+#include "qsim/circuit/circuit.hpp"
+#include "qsim/core/config.hpp"
+#include "qsim/core/error.hpp"
+#include "qsim/core/state_vector.hpp"
+#include "qsim/kernels/apply.hpp"
+#include "qsim/ml/detail/adjoint_kernels.hpp"
+#include "qsim/ml/expectation.hpp"
+#include "qsim/ml/gate_derivative.hpp"
+#include "qsim/ml/pauli_sum.hpp"
+
+QSIM_BEGIN_NAMESPACE
+namespace ml {
+
+/// A scalar and its gradient with respect to every weight and every input
+/// feature of the binding it was computed for.
+struct Gradient {
+  double value = 0;
+  std::vector<double> weights;
+  std::vector<double> features;
+};
+
+namespace detail {
+
+/// Refuses what the adjoint method cannot differentiate (it needs a unitary
+/// circuit) and a binding that leaves a weight or feature unbound.
+inline void check_differentiable(const Circuit& c, const Binding& b) {
+  if (c.num_weights() > b.num_weights)
+    throw invalid_argument("the circuit uses " + std::to_string(c.num_weights()) + " weights, " +
+                           std::to_string(b.num_weights) + " given");
+  if (c.num_features() > b.num_features)
+    throw invalid_argument("the circuit uses " + std::to_string(c.num_features()) + " features, " +
+                           std::to_string(b.num_features) + " given");
+  for (const auto& op : c.operations()) {
+    if (op.kind == OpKind::measure || op.kind == OpKind::reset)
+      throw invalid_argument("cannot differentiate through a " +
+                             std::string(op.kind == OpKind::reset ? "reset" : "measure") +
+                             ": the circuit must be unitary (measure with a PauliSum instead)");
+    if (op.condition) throw invalid_argument("cannot differentiate a classically conditioned " + op.name());
+  }
+}
+
+/// psi <- (gates of c) psi, through the library's single gate entry point.
+template <class T>
+void run_gates(const Circuit& c, const Binding& b, StateVector<T>& psi) {
+  if (psi.num_qubits() != c.num_qubits())
+    throw invalid_argument("a " + std::to_string(c.num_qubits()) + "-qubit circuit applied to a " +
+                           std::to_string(psi.num_qubits()) + "-qubit state");
+  for (const auto& op : c.operations())
+    if (op.is_gate()) kernels::apply_gate(psi, op, b);
+}
+
+// Re <lam| D (on targets, where controls are 1) |psi> for a dense D.
+template <class T>
+double masked_expectation(const StateVector<T>& lam, const StateVector<T>& psi, const Operation& op, const Matrix& d) {
+  const std::size_t k = op.targets.size(), dim = std::size_t{1} << k;
+  index_t tmask = 0, cmask = 0;
+  for (auto q : op.targets) tmask |= index_t{1} << q;
+  for (auto q : op.controls) cmask |= index_t{1} << q;
+  std::vector<index_t> off(dim, 0);
+  for (std::size_t j = 0; j < dim; ++j)
+    for (std::size_t bit = 0; bit < k; ++bit)
+      if ((j >> bit) & 1U) off[j] |= index_t{1} << op.targets[bit];
+  std::complex<double> s = 0;
+  for (index_t base = 0; base < psi.size(); ++base) {
+    if ((base & tmask) != 0 || (base & cmask) != cmask) continue;
+    for (std::size_t r = 0; r < dim; ++r) {
+      std::complex<double> row = 0;
+      for (std::size_t col = 0; col < dim; ++col) row += d[r * dim + col] * std::complex<double>(psi[base | off[col]]);
+      s += std::conj(std::complex<double>(lam[base | off[r]])) * row;
+    }
+  }
+  return s.real();
+}
+
+inline Matrix matmul(const Matrix& a, const Matrix& b, std::size_t dim) {
+  Matrix out(dim * dim, 0.0);
+  for (std::size_t r = 0; r < dim; ++r)
+    for (std::size_t k = 0; k < dim; ++k)
+      for (std::size_t col = 0; col < dim; ++col) out[r * dim + col] += a[r * dim + k] * b[k * dim + col];
+  return out;
+}
+
+}  // namespace detail
+
+/**
+ * The backward sweep of the adjoint method. On entry `psi` is the final
+ * state U|psi0> and `lam` is H U|psi0> for the (possibly folded) observable
+ * H; on exit both are swept back through the circuit (psi = |psi0>). For
+ * every gate, from the last to the first, the gradient of <H> with respect
+ * to each of its angles is 2 Re <lam| (dU/dtheta) U^dagger |psi>, taken before
+ * U^dagger is applied to both vectors, and is added (times the Param's
+ * scale) to dw[weight] or dx[feature]. Gates on one target qubit (with any
+ * controls) use one fused pass over both vectors; two trainable RY/RZ on
+ * the same qubit with only other qubits' gates between them share one pass;
+ * other gates fall back to dense matrices.
+ */
+template <class T>
+void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, StateVector<T>& lam, double* dw,
+                   double* dx) {
+  detail::check_differentiable(c, b);
+  if (psi.num_qubits() != c.num_qubits() || lam.num_qubits() != c.num_qubits())
+    throw invalid_argument("adjoint_sweep: states do not match the " + std::to_string(c.num_qubits()) +
+                           "-qubit circuit");
+  const auto& ops = c.operations();
+  std::vector<double> angles;
+  std::vector<Matrix> derivs;
+  std::vector<const Param*> slots;
+  std::vector<bool> done(ops.size(), false);
+  const auto add_gradient = [&](const Param& p, double re_term) {
+    const double g = 2.0 * re_term * p.scale;
+    if (p.source == Param::Source::weight) {
+      if (dw) dw[p.index] += g;
+    } else if (dx) {
+      dx[p.index] += g;
+    }
+  };
+  // An uncontrolled RY/RZ whose one angle is trainable: these pair up.
+  const auto pairable = [&](const Operation& op) {
+    return op.is_gate() && detail::is_plain_rotation(op.gate, op.controls.size()) && !op.params[0].is_constant() &&
+           op.params[0].scale != 0;
+  };
+  for (std::size_t i = ops.size(); i-- > 0;) {
+    const Operation& op = ops[i];
+    if (!op.is_gate() || done[i]) continue;
+    if (pairable(op)) {
+      // The next gate (going backwards) on the same qubit, if only gates on
+      // other qubits lie between: both are swept in one pass.
+      const qubit_t q = op.targets[0];
+      std::size_t k = i, looked = 0;
+      bool found = false;
+      while (k-- > 0 && ++looked <= 256) {  // bounded: keeps long circuits linear
+        const Operation& other = ops[k];
+        if (!other.is_gate() || done[k]) continue;
+        bool touches = false;
+        for (auto oq : other.qubits()) touches = touches || oq == q;
+        if (touches) {
+          found = pairable(other) && other.targets[0] == q;
+          break;
+        }
+      }
+      if (found) {
+        const Operation& other = ops[k];
+        double acc[2] = {0, 0};
+        detail::fused_rotations(psi.data(), lam.data(), c.num_qubits(), q, op.gate, adjoint(op.bound_matrix(b), 2),
+                                other.gate, adjoint(other.bound_matrix(b), 2), acc);
+        add_gradient(op.params[0], acc[0]);
+        add_gradient(other.params[0], acc[1]);
+        done[k] = true;
+        continue;
+      }
+    }
+    const Matrix u = op.bound_matrix(b);
+    const std::size_t dim = std::size_t{1} << op.targets.size();
+    const Matrix u_dag = adjoint(u, dim);
+    angles.clear();
+    derivs.clear();
+    slots.clear();
+    for (const auto& p : op.params) angles.push_back(p.value(b));
+    for (std::size_t j = 0; j < op.params.size(); ++j) {
+      if (op.params[j].is_constant() || op.params[j].scale == 0) continue;
+      derivs.push_back(detail::matmul(gate_matrix_derivative(op.gate, angles, j), u_dag, dim));
+      slots.push_back(&op.params[j]);
+    }
+    double acc[4] = {0, 0, 0, 0};
+    if (op.targets.size() == 1 && derivs.size() <= 4) {
+      index_t cmask = 0;
+      for (auto q : op.controls) cmask |= index_t{1} << q;
+      detail::fused_one_target(psi.data(), lam.data(), c.num_qubits(), op.targets[0], cmask, u_dag, derivs, acc,
+                               op.gate);
+    } else {
+      for (std::size_t k = 0; k < derivs.size(); ++k) acc[k] = detail::masked_expectation(lam, psi, op, derivs[k]);
+      Operation inverse = make_unitary(u_dag, op.targets, "adjoint");
+      inverse.controls = op.controls;
+      kernels::apply_gate(psi, inverse);
+      kernels::apply_gate(lam, inverse);
+    }
+    for (std::size_t k = 0; k < slots.size(); ++k) add_gradient(*slots[k], acc[k]);
+  }
+}
+
+/**
+ * Forward and adjoint backward pass for `sum_o cotangents[o] * <H_o>`: the
+ * cotangents are folded into one observable first, so the cost is one
+ * forward pass, one H|psi> and one backward sweep whatever the number of
+ * outputs. Memory: two state vectors. `value` is the folded scalar.
+ * @code
+ *   qsim::ml::Gradient g = qsim::ml::adjoint_vjp<double>(circuit, {h0, h1}, {1.0, -0.5}, binding);
+ * @endcode
+ */
+template <class T = double>
+Gradient adjoint_vjp(const Circuit& c, const std::vector<PauliSum>& observables, const std::vector<double>& cotangents,
+                     const Binding& b) {
+  if (observables.size() != cotangents.size())
+    throw invalid_argument(std::to_string(observables.size()) + " observables but " +
+                           std::to_string(cotangents.size()) + " cotangents");
+  PauliSum folded;
+  for (std::size_t o = 0; o < observables.size(); ++o) {
+    observables[o].check_fits(c.num_qubits());
+    folded.add(observables[o], cotangents[o]);
+  }
+  detail::check_differentiable(c, b);
+  StateVector<T> psi(c.num_qubits()), lam(c.num_qubits());
+  detail::run_gates(c, b, psi);
+  apply_pauli_sum(folded, psi, lam);
+  Gradient g;
+  g.value = expectation(psi, folded);
+  g.weights.assign(b.num_weights, 0.0);
+  g.features.assign(b.num_features, 0.0);
+  adjoint_sweep(c, b, psi, lam, g.weights.data(), g.features.data());
+  return g;
+}
+
+/**
+ * <H> and its exact gradient with respect to every weight and feature of
+ * `b`, by the adjoint method (PennyLane's diff_method="adjoint").
+ * @code
+ *   qsim::Circuit c(2);
+ *   c.ry(qsim::weight(0), 0).cx(0, 1).rz(qsim::feature(0), 1);
+ *   std::vector<double> w{0.3}, x{1.2};
+ *   qsim::Binding b{w.data(), w.size(), x.data(), x.size()};
+ *   auto g = qsim::ml::adjoint_gradient<double>(c, qsim::ml::PauliSum{{1.0, "Z1"}}, b);
+ * @endcode
+ */
+template <class T = double>
+Gradient adjoint_gradient(const Circuit& c, const PauliSum& h, const Binding& b) {
+  return adjoint_vjp<T>(c, {h}, {1.0}, b);
+}
+
+}  // namespace ml
+QSIM_END_NAMESPACE

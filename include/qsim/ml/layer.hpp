@@ -1,0 +1,223 @@
+#pragma once
+#include <Eigen/Dense>
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <utility>
+#include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "qsim/circuit/circuit.hpp"
+#include "qsim/core/config.hpp"
+#include "qsim/core/error.hpp"
+#include "qsim/core/state_vector.hpp"
+#include "qsim/measure/random.hpp"
+#include "qsim/ml/adjoint.hpp"
+#include "qsim/ml/expectation.hpp"
+#include "qsim/ml/pauli_sum.hpp"
+
+QSIM_BEGIN_NAMESPACE
+namespace ml {
+
+/// How a QuantumLayer runs.
+struct LayerOptions {
+  /// OpenMP threads over the samples of a batch; 0: OpenMP's default.
+  unsigned threads = 0;
+  /// Seed of the initial weights, uniform in [0, 2 pi) as PennyLane's TorchLayer.
+  std::uint64_t seed = 0;
+  /// Keep the final state of every sample between forward() and backward()
+  /// when batch * 2^n amplitudes take at most this many bytes; otherwise
+  /// backward() simulates each sample again.
+  std::size_t cache_bytes = std::size_t{256} << 20;
+};
+
+namespace detail {
+// Runs body(i) for i in [0, count) on `threads` OpenMP threads; the first
+// exception thrown by any sample is rethrown after the loop.
+template <class Body>
+void parallel_samples(std::ptrdiff_t count, unsigned threads, Body&& body) {
+  std::exception_ptr failure;
+#ifdef _OPENMP
+  const int nt = threads == 0 ? omp_get_max_threads() : static_cast<int>(threads);
+#pragma omp parallel for schedule(dynamic) num_threads(nt)
+#endif
+  for (std::ptrdiff_t i = 0; i < count; ++i) {
+    try {
+      body(i);
+    } catch (...) {
+#ifdef _OPENMP
+#pragma omp critical(qsim_ml_failure)
+#endif
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  (void)threads;
+  if (failure) std::rethrow_exception(failure);
+}
+}  // namespace detail
+
+/**
+ * A parameterised circuit as a layer of a model (TensorFlow Quantum's PQC,
+ * a PennyLane qnode in a TorchLayer): inputs `batch x features` (the
+ * circuit's `qsim::feature(i)` angles) in, `batch x observables`
+ * expectation values out. backward() is a vector-Jacobian product: the
+ * cotangents of all outputs are folded into one observable per sample, so it
+ * costs one adjoint sweep whatever the number of outputs; it returns dL/dX
+ * and adds dL/dweights to weight_gradient(). Samples run in parallel and
+ * every result is independent of the thread count (each sample on its own,
+ * sums in sample order).
+ * @code
+ *   qsim::Circuit c(2);
+ *   qsim::ml::angle_embedding(c, 2);
+ *   qsim::ml::basic_entangler_layers(c, 3, 2);
+ *   qsim::ml::QuantumLayer<double> layer(c, {qsim::ml::PauliSum{{1.0, "Z0"}}});
+ *   Eigen::MatrixXd y = layer.forward(x);              // x: batch x 2
+ *   Eigen::MatrixXd dx = layer.backward(dloss_dy);     // batch x 2
+ *   optimizer.step(0, layer.weights(), layer.weight_gradient());
+ * @endcode
+ */
+template <class T = double>
+class QuantumLayer {
+ public:
+  QuantumLayer(Circuit circuit, std::vector<PauliSum> observables, LayerOptions options = {})
+      : circuit_(std::move(circuit)), observables_(std::move(observables)), options_(options) {
+    if (observables_.empty()) throw invalid_argument("a QuantumLayer needs at least one observable");
+    for (const auto& o : observables_) o.check_fits(circuit_.num_qubits());
+    detail::check_differentiable(circuit_, Binding{nullptr, circuit_.num_weights(), nullptr, circuit_.num_features()});
+    weights_.resize(static_cast<Eigen::Index>(circuit_.num_weights()));
+    Rng rng(options_.seed);
+    for (Eigen::Index i = 0; i < weights_.size(); ++i) weights_[i] = 2 * qsim::detail::pi * rng.uniform();
+    grad_ = Eigen::VectorXd::Zero(weights_.size());
+  }
+
+  std::size_t num_weights() const { return static_cast<std::size_t>(weights_.size()); }
+  std::size_t num_features() const { return circuit_.num_features(); }
+  std::size_t num_outputs() const { return observables_.size(); }
+  const Circuit& circuit() const noexcept { return circuit_; }
+
+  Eigen::VectorXd& weights() noexcept { return weights_; }
+  const Eigen::VectorXd& weights() const noexcept { return weights_; }
+  /// Replaces the weights; their number must match the circuit's.
+  void set_weights(const Eigen::VectorXd& w) {
+    if (w.size() != weights_.size())
+      throw invalid_argument("the layer has " + std::to_string(weights_.size()) + " weights, got " +
+                             std::to_string(w.size()));
+    for (Eigen::Index i = 0; i < w.size(); ++i)
+      if (!std::isfinite(w[i])) throw invalid_argument("weight " + std::to_string(i) + " is not finite");
+    weights_ = w;
+  }
+  /// dL/dweights accumulated by backward() since the last zero_grad().
+  const Eigen::VectorXd& weight_gradient() const noexcept { return grad_; }
+  void zero_grad() { grad_.setZero(); }
+
+  /// batch x observables expectation values for the inputs `x` (batch x features).
+  Eigen::MatrixXd forward(const Eigen::MatrixXd& x) {
+    check_inputs(x);
+    x_ = x;
+    const Eigen::Index batch = x.rows();
+    Eigen::MatrixXd y(batch, static_cast<Eigen::Index>(observables_.size()));
+    const unsigned n = circuit_.num_qubits();
+    const bool cache =
+        static_cast<std::size_t>(batch) * (std::size_t{1} << n) * sizeof(std::complex<T>) <= options_.cache_bytes;
+    states_.clear();
+    if (cache) states_.resize(static_cast<std::size_t>(batch));
+    const Eigen::MatrixXd xt = x.transpose();  // one contiguous column per sample
+    detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
+      StateVector<T> psi(n);
+      detail::run_gates(circuit_, binding(xt, i), psi);
+      for (std::size_t o = 0; o < observables_.size(); ++o)
+        y(i, static_cast<Eigen::Index>(o)) = expectation(psi, observables_[o]);
+      if (cache) states_[static_cast<std::size_t>(i)] = std::move(psi);
+    });
+    has_forward_ = true;
+    return y;
+  }
+
+  /// Given dL/dY (batch x observables) for the last forward(), adds dL/dweights
+  /// to weight_gradient() and returns dL/dX (batch x features).
+  Eigen::MatrixXd backward(const Eigen::MatrixXd& dy) {
+    if (!has_forward_) throw invalid_argument("QuantumLayer::backward called before forward");
+    const Eigen::Index batch = x_.rows();
+    if (dy.rows() != batch || dy.cols() != static_cast<Eigen::Index>(observables_.size()))
+      throw invalid_argument("dL/dY has shape " + std::to_string(dy.rows()) + " x " + std::to_string(dy.cols()) +
+                             ", expected " + std::to_string(batch) + " x " + std::to_string(observables_.size()));
+    const Eigen::Index nw = weights_.size(), nf = static_cast<Eigen::Index>(num_features());
+    Eigen::MatrixXd dw_per_sample = Eigen::MatrixXd::Zero(nw, batch);
+    Eigen::MatrixXd dxt = Eigen::MatrixXd::Zero(nf, batch);
+    const Eigen::MatrixXd xt = x_.transpose();
+    const unsigned n = circuit_.num_qubits();
+    const bool cached = !states_.empty();
+    detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
+      PauliSum folded;
+      for (std::size_t o = 0; o < observables_.size(); ++o)
+        folded.add(observables_[o], dy(i, static_cast<Eigen::Index>(o)));
+      const Binding b = binding(xt, i);
+      StateVector<T> psi(n), lam(n);
+      if (cached)
+        psi = std::move(states_[static_cast<std::size_t>(i)]);
+      else
+        detail::run_gates(circuit_, b, psi);
+      apply_pauli_sum(folded, psi, lam);
+      adjoint_sweep(circuit_, b, psi, lam, dw_per_sample.col(i).data(), dxt.col(i).data());
+    });
+    states_.clear();
+    has_forward_ = false;
+    for (Eigen::Index i = 0; i < batch; ++i) grad_ += dw_per_sample.col(i);  // fixed order
+    return dxt.transpose();
+  }
+
+  /**
+   * The full Jacobian at one input: rows are observables, columns weights
+   * (returned) and features (`*dx`, when given). One adjoint sweep per
+   * observable, so its cost grows with their number; backward() does not.
+   */
+  Eigen::MatrixXd jacobian(const Eigen::VectorXd& x, Eigen::MatrixXd* dx = nullptr) const {
+    const Eigen::MatrixXd xm = x.transpose();
+    check_inputs(xm);
+    const auto no = static_cast<Eigen::Index>(observables_.size());
+    Eigen::MatrixXd jw(no, weights_.size());
+    if (dx) dx->resize(no, static_cast<Eigen::Index>(num_features()));
+    const Eigen::VectorXd xc = x;
+    const Binding b{weights_.data(), static_cast<std::size_t>(weights_.size()), xc.data(),
+                    static_cast<std::size_t>(xc.size())};
+    for (Eigen::Index o = 0; o < no; ++o) {
+      const Gradient g = adjoint_gradient<T>(circuit_, observables_[static_cast<std::size_t>(o)], b);
+      for (Eigen::Index w = 0; w < jw.cols(); ++w) jw(o, w) = g.weights[static_cast<std::size_t>(w)];
+      if (dx)
+        for (Eigen::Index f = 0; f < dx->cols(); ++f) (*dx)(o, f) = g.features[static_cast<std::size_t>(f)];
+    }
+    return jw;
+  }
+
+ private:
+  Binding binding(const Eigen::MatrixXd& xt, Eigen::Index i) const {
+    return Binding{weights_.data(), static_cast<std::size_t>(weights_.size()), xt.col(i).data(),
+                   static_cast<std::size_t>(xt.rows())};
+  }
+
+  void check_inputs(const Eigen::MatrixXd& x) const {
+    if (static_cast<std::size_t>(x.cols()) != num_features())
+      throw invalid_argument("the layer's circuit takes " + std::to_string(num_features()) + " features, input has " +
+                             std::to_string(x.cols()) + " columns");
+    for (Eigen::Index i = 0; i < x.rows(); ++i)
+      for (Eigen::Index f = 0; f < x.cols(); ++f)
+        if (!std::isfinite(x(i, f)))
+          throw invalid_argument("feature " + std::to_string(f) + " of sample " + std::to_string(i) +
+                                 " is not finite (" + std::to_string(x(i, f)) + ")");
+  }
+
+  Circuit circuit_;
+  std::vector<PauliSum> observables_;
+  LayerOptions options_;
+  Eigen::VectorXd weights_, grad_;
+  Eigen::MatrixXd x_;
+  std::vector<StateVector<T>> states_;
+  bool has_forward_ = false;
+};
+
+}  // namespace ml
+QSIM_END_NAMESPACE

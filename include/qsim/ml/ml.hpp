@@ -1,0 +1,16 @@
+#pragma once
+/// Umbrella of the machine-learning layer: observables, exact gradients,
+/// the trainable layer, templates and training pieces. Uses Eigen.
+
+#include "qsim/io/line_chart.hpp"
+#include "qsim/ml/adjoint.hpp"
+#include "qsim/ml/dense.hpp"
+#include "qsim/ml/expectation.hpp"
+#include "qsim/ml/gate_derivative.hpp"
+#include "qsim/ml/layer.hpp"
+#include "qsim/ml/losses.hpp"
+#include "qsim/ml/optimizers.hpp"
+#include "qsim/ml/parameter_shift.hpp"
+#include "qsim/ml/pauli_sum.hpp"
+#include "qsim/ml/serialization.hpp"
+#include "qsim/ml/templates.hpp"

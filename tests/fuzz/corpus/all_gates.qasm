@@ -1,0 +1,13 @@
+OPENQASM 2.0;
+include "qelib1.inc";
+qreg q[5];
+u3(0.1,0.2,0.3) q[0]; u2(0.4,0.5) q[1]; u1(0.6) q[2]; u(1,2,3) q[3]; p(4) q[4];
+sx q[0]; sxdg q[1]; s q[2]; sdg q[3]; t q[4]; tdg q[0]; id q[1]; u0(1) q[2];
+rx(1) q[0]; ry(2) q[1]; rz(3) q[2]; x q[3]; y q[4]; z q[0];
+cz q[0],q[1]; cy q[1],q[2]; ch q[2],q[3]; swap q[3],q[4]; iswap q[0],q[4];
+crx(1) q[0],q[1]; cry(1) q[1],q[2]; crz(1) q[2],q[3]; cu1(1) q[3],q[4]; cp(1) q[4],q[0];
+cu3(1,2,3) q[0],q[2]; cu(1,2,3,4) q[1],q[3]; csx q[2],q[4];
+rxx(1) q[0],q[1]; ryy(1) q[1],q[2]; rzz(1) q[2],q[3];
+ccx q[0],q[1],q[2]; cswap q[1],q[2],q[3]; rccx q[2],q[3],q[4];
+rc3x q[0],q[1],q[2],q[3]; c3x q[1],q[2],q[3],q[4]; c3sqrtx q[0],q[2],q[3],q[4];
+c4x q[0],q[1],q[2],q[3],q[4];

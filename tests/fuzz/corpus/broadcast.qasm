@@ -1,0 +1,12 @@
+OPENQASM 2.0;
+include "qelib1.inc";
+qreg a[2];
+qreg b[2];
+creg x[2];
+creg y[2];
+h a;
+cx a, b;
+barrier a, b[1];
+measure a -> x;
+measure b[0] -> y[1];
+reset b;

@@ -1,0 +1,176 @@
+// The qsim-run command-line runner, run as a program: output formats, exit
+// codes, standard input, and the GHZ circuit written as OpenQASM against the
+// C++ example's output (same seed, same simulator).
+#include <sys/wait.h>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <qsim/qsim.hpp>
+
+#ifdef QSIM_RUN_EXE
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path work_dir() {
+  const fs::path dir = fs::temp_directory_path() / ("qsim_run_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+// Runs qsim-run with `args` (already shell-quoted where needed).
+Result run(const std::string& args, const std::string& stdin_text = "") {
+  const fs::path dir = work_dir();
+  const fs::path in = dir / "stdin.txt", out = dir / "stdout.txt", err = dir / "stderr.txt";
+  std::ofstream(in) << stdin_text;
+  const std::string cmd = std::string("'") + QSIM_RUN_EXE + "' " + args + " <'" + in.string() + "' >'" + out.string() +
+                          "' 2>'" + err.string() + "'";
+  const int status = std::system(cmd.c_str());
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+fs::path write(const std::string& name, const std::string& text) {
+  const fs::path p = work_dir() / name;
+  std::ofstream(p) << text;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("qsim-run examples/ghz.qasm prints exactly what the ghz example prints", "[qsim-run]") {
+  // Both: 1024 shots, seed 42, Simulator<double>. ghz also says where it wrote its SVG.
+  const fs::path dir = work_dir();
+  const std::string cmd = "cd '" + dir.string() + "' && '" + QSIM_GHZ_EXE + "' > ghz_stdout.txt";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::string expected = slurp(dir / "ghz_stdout.txt");
+  const std::string wrote = "wrote ghz_histogram.svg\n";
+  REQUIRE(expected.size() > wrote.size());
+  REQUIRE(expected.compare(expected.size() - wrote.size(), wrote.size(), wrote) == 0);
+  expected.resize(expected.size() - wrote.size());
+  CHECK_THAT(expected, Catch::StartsWith("000: ") && Catch::Contains("\n111: "));
+
+  const Result r = run(std::string("'") + QSIM_GHZ_QASM + "'");
+  CHECK(r.code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == expected);
+  // Same through standard input, with the defaults spelled out.
+  const Result s = run("- --shots 1024 --seed 42 --precision double", slurp(QSIM_GHZ_QASM));
+  CHECK(s.code == 0);
+  CHECK(s.out == expected);
+}
+
+TEST_CASE("qsim-run: counts sorted by key, JSON, probabilities, statevector and SVG", "[qsim-run]") {
+  // x on q[0]: always "01" in register c (2 bits) and "1" in register d; key "1 01".
+  const fs::path file = write("x.qasm",
+                              "include \"qelib1.inc\"; qreg q[2]; creg c[2]; creg d[1];\n"
+                              "x q[0]; h q[1]; measure q -> c; measure q[0] -> d[0];\n");
+  Result r = run("'" + file.string() + "' --shots 400 --seed 5");
+  REQUIRE(r.code == 0);
+  std::istringstream lines(r.out);
+  std::string first, second;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  CHECK_THAT(first, Catch::StartsWith("1 01: "));
+  CHECK_THAT(second, Catch::StartsWith("1 11: "));
+  CHECK(std::stoi(first.substr(6)) + std::stoi(second.substr(6)) == 400);
+  CHECK_THAT(r.out, Catch::Contains("1 01 | #"));
+
+  r = run("'" + file.string() + "' --json --probabilities --statevector --shots 10 --precision float");
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("{\"file\": "));
+  CHECK_THAT(r.out, Catch::Contains("\"shots\": 10, \"seed\": 42, \"precision\": \"float\""));
+  CHECK_THAT(r.out, Catch::Contains("\"probabilities\": {\"00\": 0, \"01\": 0.49999997, "));
+  CHECK_THAT(r.out, Catch::Contains("\"statevector\": {"));
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+
+  const fs::path bell = write("bell.qasm", "include \"qelib1.inc\"; qreg q[2]; h q[0]; cx q[0],q[1];");
+  r = run("'" + bell.string() + "' --statevector --probabilities");
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("probabilities:\n00: 0.49999999999999989\n01: 0\n"));
+  CHECK_THAT(r.out, Catch::Contains("statevector:\n00: 0.70710678118654746 + 0i\n"));
+
+  const fs::path svg = work_dir() / "chart.svg";
+  r = run("'" + file.string() + "' --svg '" + svg.string() + "'");
+  REQUIRE(r.code == 0);
+  CHECK_THAT(slurp(svg), Catch::StartsWith("<svg") && Catch::Contains("1 01"));
+}
+
+TEST_CASE("qsim-run: exit code 2 and a message on stderr for bad arguments and bad files", "[qsim-run]") {
+  const std::string f = std::string("'") + QSIM_GHZ_QASM + "'";
+  for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+           {"", "no input file"},
+           {f + " --shots", "--shots needs a value"},
+           {f + " --shots -3", "--shots expects a non-negative integer, got '-3'"},
+           {f + " --shots 0", "--shots must be at least 1"},
+           {f + " --seed 1x", "--seed expects a non-negative integer"},
+           {f + " --precision half", "--precision expects float or double, got 'half'"},
+           {f + " --threads many", "--threads expects"},
+           {f + " --frobnicate", "unknown option '--frobnicate'"},
+           {f + " " + f, "more than one input file"},
+           {f + " --json=1", "--json takes no value"},
+           {"/nonexistent/x.qasm", "cannot open OpenQASM file '/nonexistent/x.qasm'"},
+       }) {
+    INFO("args: " << args);
+    const Result r = run(args);
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::Contains(message));
+  }
+  // A file that does not parse: file:line:column on stderr.
+  const fs::path bad = write("bad.qasm", "OPENQASM 2.0;\nqreg q[2]\nh q;\n");
+  Result r = run("'" + bad.string() + "'");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains(bad.string() + ":3:1: expected ';' after the register declaration"));
+  r = run("-", "qreg q[1];\nfoo q[0];\n");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("<stdin>:2:1: unknown gate 'foo'"));
+  // Nothing measured and nothing else asked for.
+  r = run("-", "qreg q[1]; U(1,0,0) q[0];");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("no classical bits to count"));
+  // --help succeeds.
+  r = run("--help");
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("usage: qsim-run FILE.qasm"));
+}
+
+TEST_CASE("qsim-run runs every corpus circuit", "[qsim-run]") {
+  const fs::path dir = fs::path(QSIM_SHARED_DIR) / "qasm";
+  if (!fs::is_directory(dir)) {
+    WARN("skipped: no OpenQASM corpus at " << dir);
+    return;
+  }
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".qasm") continue;
+    INFO(e.path());
+    const Result r = run("'" + e.path().string() + "' --shots 100");
+    CHECK(r.code == 0);
+    CHECK(r.err.empty());
+    ++n;
+  }
+  CHECK(n == 40);
+}
+
+#else
+TEST_CASE("qsim-run tests", "[qsim-run]") { WARN("skipped: qsim-run is not built (QSIM_BUILD_EXAMPLES=OFF)"); }
+#endif
