@@ -2,7 +2,8 @@
 // gives the weights of one-process training: a small quantum regression
 // model (features as RY angles, trainable RY/RX layers, output <Z0>), the
 // mean squared error over the whole batch, exact parameter-shift gradients,
-// plain gradient descent from the same seeded start.
+// plain gradient descent from the same seeded start; and the ML layer's
+// QuantumLayer with Adam, its batch split over the ranks.
 #include <mpi.h>
 
 #include <Eigen/Dense>
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <qsim/mpi.hpp>
 #include <qsim/qsim.hpp>
+#include <vector>
 
 namespace {
 
@@ -138,4 +140,42 @@ TEST_CASE("data-parallel blocks cover the batch once and misuse is refused", "[m
     CHECK(ones(0) == sub.size());
     MPI_Comm_free(&three);
   }
+}
+
+TEST_CASE("a QuantumLayer trained data-parallel with Adam keeps the one-process weights", "[mpi][data-parallel][ml]") {
+  qsim::Circuit c(3);
+  qsim::ml::angle_embedding(c, 3, qsim::ml::Rotation::y);
+  qsim::ml::strongly_entangling_layers(c, 2, 3);
+  const std::vector<qsim::ml::PauliSum> observables = {{{1.0, "Z0"}}, {{0.5, "X1 Z2"}}};
+  qsim::ml::LayerOptions options;
+  options.seed = 3;
+  options.threads = 1;
+  qsim::ml::QuantumLayer<double> one(c, observables, options), dp_layer(c, observables, options);
+  const Eigen::Index rows = 10;
+  qsim::Rng rng(77);
+  Eigen::MatrixXd x(rows, 3), y(rows, 2);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = 2 * rng.uniform() - 1;
+  for (Eigen::Index i = 0; i < y.size(); ++i) y(i) = rng.uniform() - 0.5;
+  qsim::mpi::DataParallel dp;
+  const auto [first, count] = dp.block(rows);
+  const double share = static_cast<double>(count) / static_cast<double>(rows);
+  qsim::ml::Adam adam_one(0.05), adam_dp(0.05);
+  for (int step = 0; step < 8; ++step) {
+    one.zero_grad();
+    one.backward(qsim::ml::mse_loss(one.forward(x), y).grad);
+    adam_one.step(0, one.weights(), one.weight_gradient());
+
+    dp_layer.zero_grad();
+    if (count > 0) {  // 10 rows leave no rank empty on up to 10 ranks
+      const Eigen::MatrixXd x_mine = x.middleRows(first, count), y_mine = y.middleRows(first, count);
+      dp_layer.backward(qsim::ml::mse_loss(dp_layer.forward(x_mine), y_mine).grad * share);
+    }
+    Eigen::MatrixXd g = dp_layer.weight_gradient();
+    dp.sum(g);
+    adam_dp.step(0, dp_layer.weights(), g);
+    dp.check_identical(dp_layer.weights());
+  }
+  INFO(dp.size() << " ranks");
+  CHECK((dp_layer.weights() - one.weights()).cwiseAbs().maxCoeff() < 1e-10);
+  CHECK((dp_layer.weights() - qsim::ml::QuantumLayer<double>(c, observables, options).weights()).norm() > 1e-3);
 }
