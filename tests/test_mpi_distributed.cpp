@@ -305,6 +305,31 @@ TEST_CASE("run() gives the counts of Simulator::run for the same seed", "[mpi][s
   REQUIRE(qsim::mpi::DistributedSimulator<double>().run(m, 300, 17) == qsim::Simulator<double>().run(m, 300, 17));
 }
 
+TEST_CASE("an OpenQASM 2 program runs on the distributed simulator with the one-process counts", "[mpi][qasm]") {
+  const qsim::Circuit c = qsim::qasm::parse(R"(OPENQASM 2.0;
+include "qelib1.inc";
+qreg q[9];
+creg lo[4];
+creg hi[5];
+h q[8];
+cx q[8], q[0];
+u3(0.3, 1.1, -0.4) q[7];
+ccx q[8], q[7], q[3];
+crz(0.7) q[0], q[6];
+swap q[1], q[8];
+rzz(1.3) q[6], q[8];
+measure q[0] -> lo[0];
+measure q[1] -> lo[1];
+measure q[3] -> lo[2];
+measure q[6] -> lo[3];
+measure q[7] -> hi[0];
+measure q[8] -> hi[4];
+)");
+  const auto expected = qsim::Simulator<double>().run(c, 2000, 31);
+  CHECK(expected.size() >= 4);  // not a trivial distribution
+  REQUIRE(qsim::mpi::DistributedSimulator<double>().run(c, 2000, 31) == expected);
+}
+
 TEST_CASE("misuse raises clear errors on every rank", "[mpi][errors]") {
   using DSV = qsim::mpi::DistributedStateVector<double>;
   const unsigned k = world_log2();
