@@ -40,7 +40,7 @@ MPI_Datatype complex_type() {
 /**
  * Our own duplicate of a user communicator: qsim's messages never match the
  * user's, and MPI errors on it come back as `mpi::mpi_error` instead of
- * aborting. The rank count must be a power of two. Creating and destroying
+ * aborting. By default the rank count must be a power of two. Creating and destroying
  * one are collective over the communicator.
  * @code
  *   qsim::mpi::Communicator comm(MPI_COMM_WORLD);
@@ -49,7 +49,9 @@ MPI_Datatype complex_type() {
  */
 class Communicator {
  public:
-  explicit Communicator(MPI_Comm user = MPI_COMM_WORLD) {
+  /// `power_of_two`: refuse other rank counts (a distributed state needs
+  /// them; data-parallel training does not).
+  explicit Communicator(MPI_Comm user = MPI_COMM_WORLD, bool power_of_two = true) {
     int initialised = 0, finalised = 0;
     MPI_Initialized(&initialised);
     MPI_Finalized(&finalised);
@@ -64,12 +66,12 @@ class Communicator {
     MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN);
     MPI_Comm_rank(comm_, &rank_);
     MPI_Comm_size(comm_, &size_);
-    if ((size_ & (size_ - 1)) != 0) {
+    if (power_of_two && (size_ & (size_ - 1)) != 0) {
       release();
       throw invalid_argument(std::to_string(size_) +
                              " MPI ranks: a distributed state needs a power-of-two rank count (1, 2, 4, 8, ...)");
     }
-    while ((1 << log2_size_) < size_) ++log2_size_;
+    while ((1 << (log2_size_ + 1)) <= size_) ++log2_size_;  // floor(log2(size))
   }
   Communicator(const Communicator&) = delete;
   Communicator& operator=(const Communicator&) = delete;
@@ -83,6 +85,7 @@ class Communicator {
   MPI_Comm get() const noexcept { return comm_; }
   int rank() const noexcept { return rank_; }
   int size() const noexcept { return size_; }
+  /// log2 of the rank count (rounded down when it is not a power of two).
   unsigned log2_size() const noexcept { return log2_size_; }
 
   /// True when both ranks' groups are the same processes in the same order.
