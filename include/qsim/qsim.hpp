@@ -1,5 +1,5 @@
 #pragma once
-/// Umbrella header: includes the public headers of the core library.
+/// Umbrella header: every public header except the optional MPI layer (qsim/mpi.hpp).
 
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/circuit/operation.hpp"
