@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, three builds (README command 2; .ci/run calls it):
 #   native     Release with -march=native (the default build)
-#   sanitize   AddressSanitizer + UndefinedBehaviorSanitizer, -fno-sanitize-recover
+#   sanitize   AddressSanitizer + UndefinedBehaviorSanitizer, -fno-sanitize-recover (-O1 -g1: line
+#              tables for the reports, without -g's slow variable tracking)
 #   portable   no -march=native: xsimd falls back to SSE2 (or scalar)
 #   fuzz       the OpenQASM libFuzzer target (clang), 45 s from the seed corpus
 # Each build runs ctest; native also runs each benchmark row kind once on small n. Build folders: build-test-<name>. Pass build names to run a subset.
@@ -14,7 +15,7 @@ builds=("$@")
 for b in "${builds[@]}"; do
   case "$b" in
     native) flags=(-DCMAKE_BUILD_TYPE=Release) ;;
-    sanitize) flags=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DQSIM_SANITIZE=ON -DQSIM_BUILD_BENCH=OFF) ;;
+    sanitize) flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" -DQSIM_SANITIZE=ON -DQSIM_BUILD_BENCH=OFF) ;;
     portable) flags=(-DCMAKE_BUILD_TYPE=Release -DQSIM_NATIVE=OFF -DQSIM_BUILD_BENCH=OFF) ;;
     fuzz) echo "=== build: fuzz"; bash tests/fuzz/run_fuzz.sh 45 build-test-fuzz; continue ;;
     *) echo "unknown build '$b' (native, sanitize, portable, fuzz)" >&2; exit 2 ;;
