@@ -19,6 +19,7 @@
 #include "qsim/gates/matrices.hpp"
 #include "qsim/kernels/index.hpp"
 #include "qsim/kernels/parallel.hpp"
+#include "qsim/kernels/prefetch.hpp"
 #include "qsim/kernels/scalar.hpp"
 #include "qsim/kernels/simd.hpp"
 
@@ -65,8 +66,9 @@ struct DenseKernel {
         }
     const B* pa = ca.data();
     const B* pb = cb.data();
+    const BlockPrefetch prefetch(insert, low_qubits<T>, data, sizeof(B), groups);
     parallel_ranges(groups, amplitudes, threads, [&](index_t begin, index_t end) {
-      for_each_group(begin, end, insert, low_qubits<T>, [&](index_t base) QSIM_INLINE_LAMBDA {
+      for_each_group(begin, end, insert, low_qubits<T>, prefetch, [&](index_t base) QSIM_INLINE_LAMBDA {
         T* p = data + 2 * base;
         // Outputs accumulate RC at a time (all of them when they fit in the
         // registers); each input's lane permutations are formed once per chunk.
@@ -119,8 +121,9 @@ struct DenseKernel {
     const B sign = B::load_aligned(sign_lanes);
     const T* pr = re.data();
     const T* pi = im.data();
+    const BlockPrefetch prefetch(insert, low_qubits<T>, data, sizeof(B), groups);
     parallel_ranges(groups, amplitudes, threads, [&](index_t begin, index_t end) {
-      for_each_group(begin, end, insert, low_qubits<T>, [&](index_t base) QSIM_INLINE_LAMBDA {
+      for_each_group(begin, end, insert, low_qubits<T>, prefetch, [&](index_t base) QSIM_INLINE_LAMBDA {
         T* p = data + 2 * base;
         B in[DH], out[DH];
 #pragma GCC unroll 32

@@ -12,6 +12,7 @@
 #include "qsim/gates/matrices.hpp"
 #include "qsim/kernels/index.hpp"
 #include "qsim/kernels/parallel.hpp"
+#include "qsim/kernels/prefetch.hpp"
 #include "qsim/kernels/simd.hpp"
 
 QSIM_BEGIN_NAMESPACE
@@ -65,13 +66,14 @@ void apply_permutation(StateVector<T>& psi, const std::vector<qubit_t>& targets,
   if (!in_register) inserted.insert(inserted.end(), targets.begin(), targets.end());
   const ZeroInserter insert(inserted, control_mask);
   const index_t groups = psi.size() >> (lq + inserted.size());
+  const BlockPrefetch prefetch(insert, lq, data, sizeof(B), groups);
   if (in_register) {
     if (row[0] == 0) return;  // the identity
     static_for<(lq > 0 ? lq : 1)>([&](auto Q) {
       if constexpr (Q < lq) {
         if (targets[0] != Q) return;
         parallel_ranges(groups, psi.size(), threads, [&](index_t begin, index_t end) {
-          for_each_group(begin, end, insert, lq, [&](index_t base) {
+          for_each_group(begin, end, insert, lq, prefetch, [&](index_t base) {
             T* p = data + 2 * base;
             xor_lanes<(2U << Q), T>(B::load_aligned(p)).store_aligned(p);
           });
@@ -93,7 +95,7 @@ void apply_permutation(StateVector<T>& psi, const std::vector<qubit_t>& targets,
     index_t src[M], dst[M];
     for (unsigned k = 0; k < M; ++k) src[k] = from[k], dst[k] = to[k];
     parallel_ranges(groups, psi.size(), threads, [&](index_t begin, index_t end) {
-      for_each_group(begin, end, insert, lq, [&](index_t base) {
+      for_each_group(begin, end, insert, lq, prefetch, [&](index_t base) {
         T* p = data + 2 * base;
         B v[M];
         static_for<M>([&](auto K) { v[K] = B::load_aligned(p + src[K]); });
