@@ -20,3 +20,13 @@ function(qsim_configure_target target)
     endif()
   endif()
 endfunction()
+
+# A program of ours: flags as above, plus the kernels from the shared object
+# (QSIM_SHARED_KERNELS) instead of compiling them in each of its files.
+function(qsim_configure_program target)
+  qsim_configure_target(${target})
+  if(TARGET qsim_kernel_instances)
+    target_compile_definitions(${target} PRIVATE QSIM_EXTERN_KERNELS)
+    target_sources(${target} PRIVATE $<TARGET_OBJECTS:qsim_kernel_instances>)
+  endif()
+endfunction()

@@ -126,7 +126,9 @@ TEST_CASE("QuantumLayer results do not depend on the thread count or the state c
 
 TEST_CASE("QuantumLayer Jacobian equals parameter-shift gradients per output", "[ml][layer]") {
   qsim::ml::QuantumLayer<double> layer(layer_circuit(), layer_observables());
-  const Eigen::Vector3d x(0.2, -0.7, 1.3);
+  // Dynamic-size vectors: with fixed-size ones GCC 12 warns (falsely) about
+  // Eigen's AVX-512 loads reading past them.
+  const Eigen::VectorXd x = (Eigen::VectorXd(3) << 0.2, -0.7, 1.3).finished();
   Eigen::MatrixXd jx;
   const Eigen::MatrixXd jw = layer.jacobian(x, &jx);
   const qsim::Binding b{layer.weights().data(), layer.num_weights(), x.data(), 3};
@@ -236,7 +238,7 @@ TEST_CASE("losses and the Dense layer match finite differences", "[ml][training]
 }
 
 TEST_CASE("SGD with momentum and Adam minimise a quadratic", "[ml][training]") {
-  const Eigen::Vector3d target(1.0, -2.0, 0.5);
+  const Eigen::VectorXd target = (Eigen::VectorXd(3) << 1.0, -2.0, 0.5).finished();
   qsim::ml::SGD sgd(0.1, 0.5);
   qsim::ml::Adam adam(0.05);
   Eigen::VectorXd a = Eigen::VectorXd::Zero(3), b = Eigen::VectorXd::Zero(3);

@@ -1,9 +1,9 @@
 #pragma once
 // Diagonal gates (z s t p rz cz cp crz rzz and merged diagonal runs) as one
 // element-wise phase multiplication in a single contiguous sweep. The phase
-// index of a batch is looked up byte by byte from small tables (a software
-// pext), and batches whose phases are all 1 (a control at 0) are skipped
-// without being read.
+// index of a run of batches is looked up byte by byte from small tables (a
+// software pext), and runs whose phases are all 1 (a control at 0) are
+// skipped without being read.
 #include <algorithm>
 #include <array>
 #include <complex>
@@ -93,16 +93,25 @@ void apply_diagonal(StateVector<T>& psi, const std::vector<qubit_t>& qubits,
     for (unsigned v = 0; v < 256; ++v)
       if ((v >> (high_pos[k] - shift)) & 1U) it->value[v] |= 1U << k;
   }
+  // Batches come in runs of 2^run_log that share one phase index (no high
+  // qubit below run_log): the coefficients stay in registers along a run.
+  const unsigned run_log = high_pos.empty() ? 62 : *std::min_element(high_pos.begin(), high_pos.end());
   T* data = reinterpret_cast<T*>(amps);
   const index_t batches = psi.size() >> lq;
   parallel_ranges(batches, psi.size(), threads, [&](index_t begin, index_t end) {
-    for (index_t i = begin; i < end; ++i) {
+    index_t i = begin;
+    while (i < end) {
+      const index_t stop = std::min(end, ((i >> run_log) + 1) << run_log);
       std::uint32_t h = 0;
       for (const auto& t : tables) h |= t.value[(i >> t.shift) & 255U];
-      if (skip[h]) continue;
-      T* p = data + 2 * complex_lanes<T> * i;
-      const B v = B::load_aligned(p);
-      (ca[h] * v + cb[h] * xor_lanes<1, T>(v)).store_aligned(p);
+      if (!skip[h]) {
+        const B a = ca[h], b = cb[h];
+        for (T* p = data + 2 * complex_lanes<T> * i; p != data + 2 * complex_lanes<T> * stop; p += B::size) {
+          const B v = B::load_aligned(p);
+          xsimd::fma(a, v, b * xor_lanes<1, T>(v)).store_aligned(p);
+        }
+      }
+      i = stop;
     }
   });
 }
