@@ -102,6 +102,8 @@ class BlockPrefetch {
   bool active() const noexcept { return active_; }
   /// log2 of the groups in one block.
   unsigned block_log() const noexcept { return block_log_; }
+  /// How many blocks ahead the requests run.
+  index_t lead_blocks() const noexcept { return lead_blocks_; }
 
   /// Byte offset of the block `lead_blocks` after block `block`, or none past the end.
   bool lead_block(index_t block, std::size_t& offset) const noexcept {
@@ -111,31 +113,35 @@ class BlockPrefetch {
     return true;
   }
 
-  /// Requests the share of that block matching groups [first, first +
-  /// count) of the current one: as many batches, in address order within
-  /// each stream.
-  void request(std::size_t block_offset, index_t first, index_t count) const noexcept {
+  /// Calls on_line(byte offset in the state) for each cache line of the
+  /// share of that block matching groups [first, first + count) of the
+  /// current one: as many batches, in address order within each stream.
+  template <class OnLine>
+  void request(std::size_t block_offset, index_t first, index_t count, OnLine&& on_line) const {
     for (std::size_t far : far_offsets_) {
-      const char* stream = data_ + block_offset + far;
+      const std::size_t stream = block_offset + far;
       if (near_.count() == 0) {
         // Without controls in the block the share is one contiguous range.
-        const char* line = stream + first * lines_ * batch_bytes_;
-        const char* stop = line + count * lines_ * batch_bytes_;
-        for (; line < stop; line += line_bytes) prefetch(line);
+        const std::size_t stop = stream + (first + count) * lines_ * batch_bytes_;
+        for (std::size_t line = (stream + first * lines_ * batch_bytes_) & ~(line_bytes - 1); line < stop;
+             line += line_bytes)
+          on_line(line);
       } else {
-        for (index_t k = first * lines_; k < (first + count) * lines_; ++k) prefetch(stream + near_(k) * batch_bytes_);
+        for (index_t k = first * lines_; k < (first + count) * lines_; ++k) on_line(stream + near_(k) * batch_bytes_);
       }
     }
   }
 
- private:
-  void prefetch(const char* line) const noexcept {
+  /// Asks the cache for the line at this byte offset of the state.
+  void prefetch(std::size_t offset) const noexcept {
+    const char* line = data_ + offset;
     if (into_l1_)
       QSIM_PREFETCH_L1(line);
     else
       QSIM_PREFETCH_L2(line);
   }
 
+ private:
   bool active_ = false, into_l1_ = true;
   const char* data_ = nullptr;
   index_t groups_ = 0;
@@ -147,10 +153,11 @@ class BlockPrefetch {
   std::size_t batch_bytes_ = 0;
 };
 
-/// for_each_group with the block prefetch of `prefetch` (when active).
-template <class F>
-inline void for_each_group(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift,
-                           const BlockPrefetch& prefetch, F&& f) {
+/// for_each_group with the block prefetch of `prefetch` (when active);
+/// on_line(offset) receives each requested line instead of the cache.
+template <class F, class OnLine>
+inline void walk_with_prefetch(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift,
+                               const BlockPrefetch& prefetch, F&& f, OnLine&& on_line) {
   if (!prefetch.active()) {
     for_each_group(begin, end, insert, shift, f);
     return;
@@ -162,12 +169,19 @@ inline void for_each_group(index_t begin, index_t end, const ZeroInserter& inser
     const index_t stop = std::min(end, ((g >> block_log) + 1) << block_log);
     std::size_t lead = 0;
     if (prefetch.lead_block(g >> block_log, lead))
-      for_each_group(g, stop, insert, shift, f, BlockPrefetch::chunk_groups,
-                     [&](index_t first, index_t last) { prefetch.request(lead, first & within, last - first); });
+      for_each_group(g, stop, insert, shift, f, BlockPrefetch::chunk_groups, [&](index_t first, index_t last) {
+        prefetch.request(lead, first & within, last - first, on_line);
+      });
     else
       for_each_group(g, stop, insert, shift, f);
     g = stop;
   }
+}
+
+template <class F>
+inline void for_each_group(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift,
+                           const BlockPrefetch& prefetch, F&& f) {
+  walk_with_prefetch(begin, end, insert, shift, prefetch, f, [&](std::size_t offset) { prefetch.prefetch(offset); });
 }
 
 }  // namespace detail
