@@ -115,6 +115,16 @@ void register_all() {
         add("swap", gate(GateId::swap, {q2, q2 + 1}));
         for (unsigned k = 2; k <= 5; ++k) add("dense" + std::to_string(k), dense(range(std::min(pos.q, n - k), k)));
       }
+      // Every target position at n = 24 on 1 thread: low, mid and high alone
+      // hide the pair distances of 512 B to 32 KiB where the hardware
+      // prefetchers fail and the kernels prefetch in software.
+      if (n == 24 && threads == 1)
+        for (unsigned q = 0; q < n; ++q)
+          for (GateId id : {GateId::h, GateId::rx}) {
+            const Operation op = id == GateId::rx ? gate(id, {q}, {}, {0.3}) : gate(id, {q});
+            timing(benchmark::RegisterBenchmark(("gate/" + op.name() + "/q:" + std::to_string(q) + tail).c_str(),
+                                                BM_gate<T>, n, threads, op));
+          }
     }
 }
 
