@@ -68,13 +68,21 @@ struct DenseKernel {
     const B* pb = cb.data();
     const BlockPrefetch prefetch(insert, low_qubits<T>, data, sizeof(B), groups);
     parallel_ranges(groups, amplitudes, threads, [&](index_t begin, index_t end) {
+      // Locals the group loop keeps in registers: xsimd's stores may alias
+      // anything, so values reached through the captures would be reloaded
+      // for every group.
+      T* const state = data;
+      index_t offset[DH];
+      for (unsigned h = 0; h < DH; ++h) offset[h] = hoff[h];
+      const auto* const coef_a = pa;
+      const auto* const coef_b = pb;
       for_each_group(begin, end, insert, low_qubits<T>, prefetch, [&](index_t base) QSIM_INLINE_LAMBDA {
-        T* p = data + 2 * base;
+        T* p = state + 2 * base;
         // Outputs accumulate RC at a time (all of them when they fit in the
         // registers); each input's lane permutations are formed once per chunk.
         B in[DH];
 #pragma GCC unroll 32
-        for (unsigned ch = 0; ch < DH; ++ch) in[ch] = B::load_aligned(p + hoff[ch]);
+        for (unsigned ch = 0; ch < DH; ++ch) in[ch] = B::load_aligned(p + offset[ch]);
         B out[DH];
         static_for<DH / RC>([&](auto R0) QSIM_INLINE_LAMBDA {
           constexpr unsigned r0 = R0 * RC;
@@ -88,11 +96,12 @@ struct DenseKernel {
               constexpr unsigned x = 2 * deposit(J, LowMask);
               const B w = xor_lanes<x, T>(v);
 #pragma GCC unroll 32
-              for (unsigned r = 0; r < RC; ++r) acc[r] = xsimd::fma(pa[((r0 + r) * DH + ch) * DL + J], w, acc[r]);
+              for (unsigned r = 0; r < RC; ++r) acc[r] = xsimd::fma(coef_a[((r0 + r) * DH + ch) * DL + J], w, acc[r]);
               if constexpr (!Real) {
                 const B ws = xor_lanes<x + 1, T>(v);
 #pragma GCC unroll 32
-                for (unsigned r = 0; r < RC; ++r) acc[r] = xsimd::fma(pb[((r0 + r) * DH + ch) * DL + J], ws, acc[r]);
+                for (unsigned r = 0; r < RC; ++r)
+                  acc[r] = xsimd::fma(coef_b[((r0 + r) * DH + ch) * DL + J], ws, acc[r]);
               }
             });
           }
@@ -100,7 +109,7 @@ struct DenseKernel {
           for (unsigned r = 0; r < RC; ++r) out[r0 + r] = acc[r];
         });
 #pragma GCC unroll 32
-        for (unsigned rh = 0; rh < DH; ++rh) out[rh].store_aligned(p + hoff[rh]);
+        for (unsigned rh = 0; rh < DH; ++rh) out[rh].store_aligned(p + offset[rh]);
       });
     });
   }
@@ -123,11 +132,19 @@ struct DenseKernel {
     const T* pi = im.data();
     const BlockPrefetch prefetch(insert, low_qubits<T>, data, sizeof(B), groups);
     parallel_ranges(groups, amplitudes, threads, [&](index_t begin, index_t end) {
+      // Locals the group loop keeps in registers: xsimd's stores may alias
+      // anything, so values reached through the captures would be reloaded
+      // for every group.
+      T* const state = data;
+      index_t offset[DH];
+      for (unsigned h = 0; h < DH; ++h) offset[h] = hoff[h];
+      const auto* const coef_re = pr;
+      const auto* const coef_im = pi;
       for_each_group(begin, end, insert, low_qubits<T>, prefetch, [&](index_t base) QSIM_INLINE_LAMBDA {
-        T* p = data + 2 * base;
+        T* p = state + 2 * base;
         B in[DH], out[DH];
 #pragma GCC unroll 32
-        for (unsigned ch = 0; ch < DH; ++ch) in[ch] = B::load_aligned(p + hoff[ch]);
+        for (unsigned ch = 0; ch < DH; ++ch) in[ch] = B::load_aligned(p + offset[ch]);
         static_for<DH / RC>([&](auto R0) QSIM_INLINE_LAMBDA {
           constexpr unsigned r0 = R0 * RC;
           B acc[RC];
@@ -137,18 +154,18 @@ struct DenseKernel {
           for (unsigned ch = 0; ch < DH; ++ch) {
             const B v = in[ch];
 #pragma GCC unroll 32
-            for (unsigned r = 0; r < RC; ++r) acc[r] = xsimd::fma(B(pr[(r0 + r) * DH + ch]), v, acc[r]);
+            for (unsigned r = 0; r < RC; ++r) acc[r] = xsimd::fma(B(coef_re[(r0 + r) * DH + ch]), v, acc[r]);
             if constexpr (!Real) {
               const B ws = xor_lanes<1, T>(v) * sign;
 #pragma GCC unroll 32
-              for (unsigned r = 0; r < RC; ++r) acc[r] = xsimd::fma(B(pi[(r0 + r) * DH + ch]), ws, acc[r]);
+              for (unsigned r = 0; r < RC; ++r) acc[r] = xsimd::fma(B(coef_im[(r0 + r) * DH + ch]), ws, acc[r]);
             }
           }
 #pragma GCC unroll 32
           for (unsigned r = 0; r < RC; ++r) out[r0 + r] = acc[r];
         });
 #pragma GCC unroll 32
-        for (unsigned rh = 0; rh < DH; ++rh) out[rh].store_aligned(p + hoff[rh]);
+        for (unsigned rh = 0; rh < DH; ++rh) out[rh].store_aligned(p + offset[rh]);
       });
     });
   }
