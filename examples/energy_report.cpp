@@ -16,6 +16,8 @@
 
 #include <qsim/qsim.hpp>
 
+#include "cli_args.hpp"
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -177,11 +179,17 @@ unsigned all_threads() {
 
 }  // namespace
 
+const char* const usage =
+    "usage: energy_report [QUBITS] [PREFIX]\n"
+    "Measures the energy of each simulator variant and writes PREFIX.csv and PREFIX.svg.\n"
+    "  QUBITS  state size, 2..30 (default 22)\n"
+    "  PREFIX  output file prefix (default energy_report)\n";
+
 int main(int argc, char** argv) {
-  try {
-    const unsigned n = argc > 1 ? static_cast<unsigned>(std::stoul(argv[1])) : 22;
-    const std::string prefix = argc > 2 ? argv[2] : "energy_report";
-    if (n < 2 || n > 30) throw qsim::invalid_argument("qubits must be 2..30, got " + std::to_string(n));
+  return cli::run_main("energy_report", usage, argc, argv, [&] {
+    const cli::Positional args(argc, argv, 2);
+    const auto n = args.number<unsigned>(0, "QUBITS", 22, 2, 30);
+    const std::string prefix = args.text(1, "energy_report");
 
     const energy::Meter& meter = energy::default_meter();
     const unsigned most = all_threads();
@@ -244,9 +252,6 @@ int main(int argc, char** argv) {
             " qubits (c circuit, e epoch, l epoch via ML layer; 64/32-bit; F fused, U unfused; threads)",
         estimated ? "joules (estimated)" : "joules");
     std::cout << "wrote " << prefix << ".csv and " << prefix << ".svg\n";
-  } catch (const std::exception& e) {
-    std::cerr << "energy_report: " << e.what() << '\n';
-    return 2;
-  }
-  return 0;
+    return 0;
+  });
 }

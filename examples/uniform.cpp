@@ -8,10 +8,21 @@
 
 #include <qsim/qsim.hpp>
 
+#include "cli_args.hpp"
+
+namespace {
+const char* const usage =
+    "usage: uniform [SHOTS] [SEED]\n"
+    "Runs H on all three qubits, then CX(0,1), CX(1,2); writes uniform_histogram.svg.\n"
+    "  SHOTS  number of shots, 1..1000000000 (default 1024)\n"
+    "  SEED   random seed (default 42)\n";
+}  // namespace
+
 int main(int argc, char** argv) {
-  try {
-    const std::uint64_t shots = argc > 1 ? std::stoull(argv[1]) : 1024;
-    const std::uint64_t seed = argc > 2 ? std::stoull(argv[2]) : 42;
+  return cli::run_main("uniform", usage, argc, argv, [&] {
+    const cli::Positional args(argc, argv, 2);
+    const auto shots = args.number<std::uint64_t>(0, "SHOTS", 1024, 1, 1'000'000'000);
+    const auto seed = args.number<std::uint64_t>(1, "SEED", 42);
 
     qsim::Circuit circuit(3);
     circuit.h(0).h(1).h(2).cx(0, 1).cx(1, 2).measure_all();
@@ -22,9 +33,6 @@ int main(int argc, char** argv) {
     qsim::io::print_histogram(std::cout, counts);
     qsim::io::write_histogram_svg("uniform_histogram.svg", counts, "H on all three qubits, then CX(0,1), CX(1,2)");
     std::cout << "wrote uniform_histogram.svg\n";
-  } catch (const std::exception& e) {
-    std::cerr << "uniform: " << e.what() << '\n';
-    return 2;
-  }
-  return 0;
+    return 0;
+  });
 }

@@ -19,6 +19,8 @@
 #include <vector>
 
 #include <qsim/qsim.hpp>
+
+#include "cli_args.hpp"
 #ifdef QSIM_EXAMPLE_MPI
 #include <mpi.h>
 
@@ -154,14 +156,18 @@ int run() {
 }
 
 int main(int argc, char** argv) {
+  const char* const usage =
+      "usage: vqc_classifier (no arguments; under mpirun -np K it trains data-parallel)\n"
+      "Trains the 2-qubit two-moons classifier and writes vqc_training.svg and vqc_energy.csv.\n";
+  return cli::run_main("vqc_classifier", usage, argc, argv, [&] {
+    cli::Positional(argc, argv, 0);
 #ifdef QSIM_EXAMPLE_MPI
-  MPI_Init(&argc, &argv);
-  const int code = run();
-  MPI_Finalize();
-  return code;
+    MPI_Init(&argc, &argv);
+    const int code = run();
+    MPI_Finalize();
+    return code;
 #else
-  (void)argc;
-  (void)argv;
-  return run();
+    return run();
 #endif
+  });
 }

@@ -17,6 +17,8 @@
 
 #include <qsim/qsim.hpp>
 
+#include "cli_args.hpp"
+
 namespace {
 
 qsim::ml::PauliSum h2_hamiltonian() {
@@ -60,9 +62,7 @@ Eigen::MatrixXcd dense(const qsim::ml::PauliSum& h, unsigned n) {
   return out;
 }
 
-}  // namespace
-
-int main() {
+int run() {
   const unsigned n = 4;
   const qsim::ml::PauliSum h = h2_hamiltonian();
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXcd> eig(dense(h, n));
@@ -104,4 +104,16 @@ int main() {
   std::cout << "wrote vqe_h2_joules.csv (one row per iteration)" << std::endl;
   std::printf("energy: %.10f exact: %.10f\n", energy, exact);
   return std::abs(energy - exact) <= 1.6e-3 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* const usage =
+      "usage: vqe_h2 (no arguments)\n"
+      "Finds the H2 ground-state energy with VQE; writes vqe_h2_energy.svg and vqe_h2_joules.csv.\n";
+  return cli::run_main("vqe_h2", usage, argc, argv, [&] {
+    cli::Positional(argc, argv, 0);
+    return run();
+  });
 }

@@ -5,7 +5,7 @@
 #              GCC 12 needs minutes per file to optimise the instrumented SIMD kernel templates
 #              (-O1: 6 min for examples/ghz.cpp, -O0: 17 s); -g1 keeps line tables for the reports
 #   portable   no -march=native: xsimd falls back to SSE2 (or scalar)
-#   fuzz       the OpenQASM libFuzzer target (clang), 45 s from the seed corpus
+#   fuzz       the libFuzzer targets (clang: OpenQASM, qsim-run arguments, C++ API), 30 s each
 # Each build runs ctest; native also runs each benchmark row kind once on small n. Build folders: build-test-<name>. Pass build names to run a subset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ for b in "${builds[@]}"; do
     native) flags=(-DCMAKE_BUILD_TYPE=Release) ;;
     sanitize) flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" -DQSIM_SANITIZE=ON -DQSIM_BUILD_BENCH=OFF) ;;
     portable) flags=(-DCMAKE_BUILD_TYPE=Release -DQSIM_NATIVE=OFF -DQSIM_BUILD_BENCH=OFF) ;;
-    fuzz) echo "=== build: fuzz"; bash tests/fuzz/run_fuzz.sh 45 build-test-fuzz; continue ;;
+    fuzz) echo "=== build: fuzz"; bash tests/fuzz/run_fuzz.sh 30 build-test-fuzz; continue ;;
     *) echo "unknown build '$b' (native, sanitize, portable, fuzz)" >&2; exit 2 ;;
   esac
   echo "=== build: $b"

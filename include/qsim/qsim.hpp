@@ -3,6 +3,7 @@
 
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/circuit/operation.hpp"
+#include "qsim/circuit/validate.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"

@@ -1,23 +1,43 @@
 #!/usr/bin/env bash
-# Builds the OpenQASM libFuzzer target with clang (-fsanitize=fuzzer,address,undefined)
-# and runs it for SECONDS (default 45) from the committed seed corpus. New
-# inputs go to a scratch folder, never into tests/fuzz/corpus. A finding
-# (crash, leak, timeout, property violation) exits non-zero and leaves the
-# input as crash-*/leak-*/timeout-* in the build folder.
-# Usage: bash tests/fuzz/run_fuzz.sh [SECONDS] [BUILD_DIR]
+# Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined)
+# and runs each for SECONDS (default 45) from its committed seed corpus:
+#   qasm  OpenQASM text: parse, export, re-parse, run (tests/fuzz/corpus)
+#   cli   qsim-run's argument parser (tests/fuzz/corpus_cli)
+#   api   circuits and gates built through the C++ API (tests/fuzz/corpus_api)
+# New inputs go to scratch folders, never into the committed corpora. A
+# finding (crash, leak, timeout, property violation) exits non-zero and leaves
+# the input as crash-*/leak-*/timeout-* in the build folder.
+# Usage: bash tests/fuzz/run_fuzz.sh [SECONDS] [BUILD_DIR] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 seconds=${1:-45}
 build=${2:-build-fuzz}
+shift $(( $# > 2 ? 2 : $# ))
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(qasm cli api)
 cxx=${QSIM_FUZZ_CXX:-$(command -v clang++ || command -v clang++-14 || true)}
 if [ -z "$cxx" ]; then
   echo "run_fuzz.sh: clang++ not found (install clang and libclang-rt-14-dev)" >&2
   exit 1
 fi
-mkdir -p "$build/scratch-corpus"
-"$cxx" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-  -Iinclude -I/usr/include/eigen3 tests/fuzz/fuzz_qasm.cpp -o "$build/fuzz_qasm"
+mkdir -p "$build"
+# The targets compile in parallel (minutes each at -O1 with sanitizers).
+pids=()
+for t in "${targets[@]}"; do
+  "$cxx" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+    -Iinclude tests/fuzz/fuzz_"$t".cpp -o "$build/fuzz_$t" &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p"; done
 cd "$build"
-UBSAN_OPTIONS=print_stacktrace=1 ./fuzz_qasm -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-  -max_len=4096 -dict="$root/tests/fuzz/qasm.dict" -print_final_stats=1 scratch-corpus "$root/tests/fuzz/corpus"
+for t in "${targets[@]}"; do
+  corpus="$root/tests/fuzz/corpus"
+  [ "$t" = qasm ] || corpus="$root/tests/fuzz/corpus_$t"
+  extra=()
+  [ "$t" = qasm ] && extra=(-dict="$root/tests/fuzz/qasm.dict")
+  mkdir -p "scratch-$t"
+  echo "=== fuzz target $t: ${seconds} s"
+  UBSAN_OPTIONS=print_stacktrace=1 ./fuzz_"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -max_len=4096 "${extra[@]}" -print_final_stats=1 "scratch-$t" "$corpus"
+done

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "qsim/circuit/operation.hpp"
+#include "qsim/circuit/validate.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 
@@ -151,8 +152,8 @@ class Circuit {
   /// into its bit i, as Qiskit's measure_all does.
   Circuit& measure_all() {
     if (num_qubits_ == 0) throw invalid_argument("measure_all on a circuit with no qubits");
+    const unsigned first = add_creg(unique_creg_name("meas"), num_qubits_);  // first: it may throw
     barrier();
-    const unsigned first = add_creg(unique_creg_name("meas"), num_qubits_);
     std::vector<qubit_t> qs(num_qubits_);
     std::vector<clbit_t> cs(num_qubits_);
     for (unsigned i = 0; i < num_qubits_; ++i) {
@@ -222,9 +223,13 @@ class Circuit {
     if (size == 0) throw invalid_argument(std::string(kind) + " register '" + name + "' has size 0");
     for (const auto& r : regs)
       if (r.name == name) throw invalid_argument(std::string(kind) + " register '" + name + "' already exists");
-    if (quantum && total + size > max_qubits)
-      throw invalid_argument("register '" + name + "' would make " + std::to_string(total + size) +
-                             " qubits; at most " + std::to_string(max_qubits) + " are supported");
+    // In 64 bits: total + size must not wrap around before it is compared.
+    const unsigned long long new_total = static_cast<unsigned long long>(total) + size;
+    const unsigned limit = quantum ? max_qubits : max_clbits;
+    if (new_total > limit)
+      throw invalid_argument(std::string(kind) + " register '" + name + "' of size " + std::to_string(size) +
+                             " would make " + std::to_string(new_total) + (quantum ? " qubits" : " classical bits") +
+                             "; at most " + std::to_string(limit) + " are supported");
     regs.push_back({name, total, size});
     total += size;
     return total - size;
@@ -248,63 +253,8 @@ class Circuit {
     return n;
   }
 
-  void check_qubit(qubit_t q, const Operation& op) const {
-    if (q >= num_qubits_)
-      throw invalid_argument("qubit " + std::to_string(q) + " out of range for a " + std::to_string(num_qubits_) +
-                             "-qubit circuit (in " + op.name() + ")");
-  }
-
   void validate(const Operation& op, double unitary_tolerance) const {
-    const std::string what = op.kind == OpKind::measure   ? "measure"
-                             : op.kind == OpKind::reset   ? "reset"
-                             : op.kind == OpKind::barrier ? "barrier"
-                                                          : op.name();
-    const auto all = op.qubits();
-    for (auto q : all) check_qubit(q, op);
-    for (std::size_t i = 0; i < all.size(); ++i)
-      for (std::size_t j = i + 1; j < all.size(); ++j)
-        if (all[i] == all[j] && op.kind != OpKind::barrier)
-          throw invalid_argument("qubit " + std::to_string(all[i]) + " used twice in " + what);
-    if (op.kind != OpKind::barrier && op.targets.empty()) throw invalid_argument(what + " has no target qubit");
-    for (auto c : op.clbits)
-      if (c >= num_clbits_)
-        throw invalid_argument("classical bit " + std::to_string(c) + " out of range for a circuit with " +
-                               std::to_string(num_clbits_) + " classical bits (in " + what + ")");
-    if (op.condition && (op.condition->width == 0 || op.condition->first + op.condition->width > num_clbits_))
-      throw invalid_argument("condition on classical bits out of range in " + what);
-    if (op.kind != OpKind::gate) {
-      if (op.kind != OpKind::measure && !op.controls.empty())
-        throw invalid_argument(what + " cannot have control qubits");
-      return;
-    }
-    for (const auto& p : op.params)
-      if (!p.is_finite())
-        throw invalid_argument("angle of " + what + " is not finite (" + p.describe() + ", scale " +
-                               std::to_string(p.scale) + ")");
-    if (op.gate == GateId::unitary) {
-      if (!op.matrix) throw invalid_argument("unitary gate without a matrix");
-      const std::size_t dim = std::size_t{1} << op.targets.size();
-      if (op.targets.size() > 10 || op.matrix->size() != dim * dim)
-        throw invalid_argument("matrix with " + std::to_string(op.matrix->size()) + " entries does not fit " +
-                               std::to_string(op.targets.size()) + " target qubit(s) (needs " +
-                               std::to_string(dim * dim) + ")");
-      for (const auto& v : *op.matrix)
-        if (!std::isfinite(v.real()) || !std::isfinite(v.imag()))
-          throw invalid_argument("matrix of " + what + " has a non-finite entry");
-      const double err = unitarity_error(*op.matrix, dim);
-      if (!(err <= unitary_tolerance))
-        throw invalid_argument("matrix of " + what + " is not unitary: max |U^dagger U - I| = " + std::to_string(err) +
-                               " exceeds tolerance " + std::to_string(unitary_tolerance));
-      return;
-    }
-    const GateInfo& info = gate_info(op.gate);
-    if (op.targets.size() != info.num_targets)
-      throw invalid_argument("gate " + what + " acts on " + std::to_string(info.num_targets) +
-                             " target qubit(s), got " + std::to_string(op.targets.size()));
-    const bool u_with_phase = op.gate == GateId::u && op.params.size() == 4;
-    if (op.params.size() != info.num_params && !u_with_phase)
-      throw invalid_argument("gate " + what + " takes " + std::to_string(info.num_params) + " angle(s), got " +
-                             std::to_string(op.params.size()));
+    validate_operation(op, num_qubits_, num_clbits_, unitary_tolerance);
   }
 
   unsigned num_qubits_ = 0;

@@ -25,4 +25,7 @@ using index_t = unsigned long long;
 /// already exceeds any address space in bytes; the memory check refuses far
 /// earlier on real machines).
 inline constexpr unsigned max_qubits = 62;
+/// The most classical bits over all registers of a circuit (the OpenQASM
+/// parser's default too): count keys are strings of this many characters.
+inline constexpr unsigned max_clbits = 1U << 16;
 QSIM_END_NAMESPACE

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "qsim/core/config.hpp"
@@ -63,26 +64,40 @@ class StateVector {
   }
 
   StateVector(const StateVector& other) : num_qubits_(other.num_qubits_) {
+    if (!other.data_) return;  // a copy of an empty state is empty
     allocate();
     std::memcpy(static_cast<void*>(data_.get()), other.data_.get(), size() * sizeof(value_type));
   }
+  /// Strong guarantee: a failed allocation leaves this state as it was.
   StateVector& operator=(const StateVector& other) {
     if (this != &other) {
-      if (other.num_qubits_ != num_qubits_) {
-        num_qubits_ = other.num_qubits_;
-        allocate();
+      if (other.num_qubits_ != num_qubits_ || !data_ || !other.data_) {
+        StateVector copy(other);
+        swap(copy);
+      } else {
+        std::memcpy(static_cast<void*>(data_.get()), other.data_.get(), size() * sizeof(value_type));
       }
-      std::memcpy(static_cast<void*>(data_.get()), other.data_.get(), size() * sizeof(value_type));
     }
     return *this;
   }
-  StateVector(StateVector&&) noexcept = default;
-  StateVector& operator=(StateVector&&) noexcept = default;
+  /// A moved-from state is empty: 0 qubits, size() 0, no buffer, until reset().
+  StateVector(StateVector&& other) noexcept
+      : num_qubits_(std::exchange(other.num_qubits_, 0U)), data_(std::move(other.data_)) {}
+  StateVector& operator=(StateVector&& other) noexcept {
+    StateVector moved(std::move(other));
+    swap(moved);
+    return *this;
+  }
+  void swap(StateVector& other) noexcept {
+    std::swap(num_qubits_, other.num_qubits_);
+    data_.swap(other.data_);
+  }
 
   static constexpr double default_tolerance() { return std::is_same_v<T, float> ? 1e-5 : 1e-10; }
 
   unsigned num_qubits() const noexcept { return num_qubits_; }
-  index_t size() const noexcept { return index_t{1} << num_qubits_; }
+  /// 2^num_qubits(); 0 for a moved-from (empty) state.
+  index_t size() const noexcept { return data_ ? index_t{1} << num_qubits_ : 0; }
 
   value_type* data() noexcept { return data_.get(); }
   const value_type* data() const noexcept { return data_.get(); }
@@ -114,14 +129,15 @@ class StateVector {
 
   /// |amplitude|^2 of every basis state.
   std::vector<double> probabilities() const {
-    std::vector<double> p(size());
+    auto p = detail::checked_vector<double>(size(), "the probabilities of a " + std::to_string(num_qubits_) +
+                                                        "-qubit state");
     for (index_t i = 0; i < size(); ++i) p[i] = static_cast<double>(std::norm(data_[i]));
     return p;
   }
 
   /// <this|other>, conjugating this state.
   std::complex<double> inner(const StateVector& other) const {
-    if (other.num_qubits_ != num_qubits_)
+    if (other.num_qubits_ != num_qubits_ || other.size() != size())
       throw invalid_argument("inner product of a " + std::to_string(num_qubits_) + "-qubit and a " +
                              std::to_string(other.num_qubits_) + "-qubit state");
     std::complex<double> s = 0;
@@ -130,8 +146,9 @@ class StateVector {
     return s;
   }
 
-  /// Back to |0...0>.
-  void reset() noexcept {
+  /// Back to |0...0> (allocating again a moved-from state).
+  void reset() {
+    if (!data_) allocate();
     std::memset(static_cast<void*>(data_.get()), 0, size() * sizeof(value_type));
     data_[0] = value_type(1, 0);
   }
@@ -147,7 +164,8 @@ class StateVector {
  private:
   void allocate() {
     detail::check_state_fits(num_qubits_, sizeof(value_type), detail::precision_name<T>());
-    data_.reset(static_cast<value_type*>(detail::aligned_allocate(size() * sizeof(value_type))));
+    const std::size_t bytes = (std::size_t{1} << num_qubits_) * sizeof(value_type);  // size() is 0 until data_ is set
+    data_.reset(static_cast<value_type*>(detail::aligned_allocate(bytes)));
   }
   void check_index(index_t i) const {
     if (i >= size())

@@ -8,6 +8,7 @@
 #include <new>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
@@ -52,22 +53,56 @@ inline std::string human_bytes(long double bytes) {
   return out.str();
 }
 
+/// A byte count for messages: exact when it fits 64 bits, else as a power of two.
+inline std::string describe_bytes(long double bytes) {
+  std::ostringstream msg;
+  if (bytes < 18446744073709551615.0L)
+    msg << static_cast<unsigned long long>(bytes) << " bytes";
+  else
+    msg << "2^" << static_cast<int>(std::log2(bytes)) << " bytes";
+  msg << " (" << human_bytes(bytes) << ")";
+  return msg.str();
+}
+
+/// Refuses, before allocating, a buffer of `bytes` for `what` (a
+/// probability vector, a list of shots, ...) that the machine cannot hold.
+inline void check_bytes_fit(long double bytes, const std::string& what) {
+  const std::uint64_t available = available_memory_bytes();
+  if (bytes > static_cast<long double>(available))
+    throw out_of_memory(what + " needs " + describe_bytes(bytes) + " but only " +
+                        describe_bytes(static_cast<long double>(available)) + " of memory are available");
+}
+
 /// Refuses, before any allocation, a state the machine cannot hold.
 inline void check_state_fits(unsigned num_qubits, std::size_t amplitude_bytes, const char* type_name) {
+  const long double needed = std::ldexp(static_cast<long double>(amplitude_bytes), static_cast<int>(num_qubits));
   if (num_qubits > max_qubits) {
     std::ostringstream msg;
-    msg << "a " << num_qubits << "-qubit state is not supported (at most " << max_qubits << " qubits); it would need 2^"
-        << num_qubits << " x " << amplitude_bytes << " bytes";
+    msg << "a " << num_qubits << "-qubit state is not supported (at most " << max_qubits << " qubits); it would need "
+        << describe_bytes(needed);
     throw out_of_memory(msg.str());
   }
-  const long double needed = std::ldexp(static_cast<long double>(amplitude_bytes), static_cast<int>(num_qubits));
-  const std::uint64_t available = available_memory_bytes();
-  if (needed > static_cast<long double>(available)) {
+  if (needed > static_cast<long double>(std::numeric_limits<std::size_t>::max())) {
     std::ostringstream msg;
-    msg << "a " << num_qubits << "-qubit state of " << type_name << " needs " << static_cast<unsigned long long>(needed)
-        << " bytes (" << human_bytes(needed) << ") but only " << available << " bytes ("
-        << human_bytes(static_cast<long double>(available)) << ") of memory are available";
+    msg << "a " << num_qubits << "-qubit state of " << type_name << " needs " << describe_bytes(needed)
+        << ", more than this machine can address";
     throw out_of_memory(msg.str());
+  }
+  std::ostringstream what;
+  what << "a " << num_qubits << "-qubit state of " << type_name;
+  check_bytes_fit(needed, what.str());
+}
+
+/// A vector of `count` values, refused (qsim::out_of_memory) before it is
+/// allocated when the machine cannot hold it.
+template <class V>
+std::vector<V> checked_vector(std::size_t count, const std::string& what) {
+  const long double bytes = static_cast<long double>(count) * sizeof(V);
+  check_bytes_fit(bytes, what);
+  try {
+    return std::vector<V>(count);
+  } catch (const std::bad_alloc&) {  // a cap (ulimit -v, cgroup) below what /proc/meminfo says
+    throw out_of_memory("could not allocate " + describe_bytes(bytes) + " for " + what);
   }
 }
 
@@ -80,8 +115,7 @@ inline void* aligned_allocate(std::size_t bytes) {
   const std::size_t alignment = bytes >= huge_page ? huge_page : cache_line;
   const std::size_t rounded = (bytes + alignment - 1) / alignment * alignment;
   void* p = std::aligned_alloc(alignment, rounded == 0 ? alignment : rounded);
-  if (p == nullptr)
-    throw out_of_memory("could not allocate " + std::to_string(bytes) + " bytes (" + human_bytes(bytes) + ")");
+  if (p == nullptr) throw out_of_memory("could not allocate " + describe_bytes(static_cast<long double>(bytes)));
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   if (alignment == huge_page) madvise(p, rounded, MADV_HUGEPAGE);
 #endif

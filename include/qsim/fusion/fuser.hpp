@@ -196,7 +196,7 @@ void apply_fused(StateVector<T>& psi, const std::vector<FusedGate>& passes, cons
                  unsigned threads = 0) {
   for (const auto& f : passes) {
     if (f.single) {
-      kernels::apply_gate(psi, *f.single, b, threads);
+      kernels::detail::apply_validated_gate(psi, *f.single, b, threads);
     } else if (f.diagonal) {
       for (auto q : f.qubits)
         if (q >= psi.num_qubits())

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "qsim/core/config.hpp"
+#include "qsim/core/error.hpp"
 
 QSIM_BEGIN_NAMESPACE
 
@@ -40,6 +41,11 @@ struct GateInfo {
   bool permutation;      // a permutation matrix (no arithmetic, only moves)
 };
 
+/// Number of GateId values; anything at or above it is not a gate.
+inline constexpr unsigned num_gate_ids = static_cast<unsigned>(GateId::unitary) + 1;
+
+/// The table entry of `id`; throws for a value outside the enumeration (a
+/// cast from a bad integer), which would otherwise read past the table.
 inline const GateInfo& gate_info(GateId id) {
   static const GateInfo table[] = {
       {"id", 1, 0, true, true},        {"x", 1, 0, false, true},     {"y", 1, 0, false, false},
@@ -51,7 +57,10 @@ inline const GateInfo& gate_info(GateId id) {
       {"rxx", 2, 1, false, false},     {"ryy", 2, 1, false, false},  {"rzz", 2, 1, true, false},
       {"unitary", 0, 0, false, false},
   };
-  return table[static_cast<unsigned>(id)];
+  static_assert(sizeof(table) / sizeof(table[0]) == num_gate_ids, "one GateInfo per GateId");
+  const auto index = static_cast<unsigned>(id);
+  if (index >= num_gate_ids) throw invalid_argument("invalid gate id " + std::to_string(index));
+  return table[index];
 }
 
 inline std::string gate_name(GateId id) { return gate_info(id).name; }

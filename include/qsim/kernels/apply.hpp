@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "qsim/circuit/operation.hpp"
+#include "qsim/circuit/validate.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"
@@ -86,11 +87,11 @@ void apply_matrix(StateVector<T>& psi, const std::vector<qubit_t>& targets, cons
   detail::apply_dense(psi, targets, controls, m, threads);
 }
 
-/// Applies one gate operation (bound to `b`) to `psi`. The single entry point
-/// the simulator uses; dispatches to the kernel class of the gate (see
-/// apply_matrix). `threads` = 0 uses OpenMP's default.
+namespace detail {
+/// apply_gate() without its checks, for operations already validated
+/// against a state of this width (a Circuit's, a fused block).
 template <class T>
-void apply_gate(StateVector<T>& psi, const Operation& op, const Binding& b = {}, unsigned threads = 0) {
+void apply_validated_gate(StateVector<T>& psi, const Operation& op, const Binding& b = {}, unsigned threads = 0) {
   if (op.gate == GateId::i) return;
   MatrixKind kind = MatrixKind::unknown;
   if (op.gate != GateId::unitary) {
@@ -98,6 +99,19 @@ void apply_gate(StateVector<T>& psi, const Operation& op, const Binding& b = {},
     kind = info.diagonal ? MatrixKind::diagonal : info.permutation ? MatrixKind::permutation : MatrixKind::dense;
   }
   apply_matrix(psi, op.targets, op.controls, op.bound_matrix(b), threads, kind);
+}
+}  // namespace detail
+
+/// Applies one gate operation (bound to `b`) to `psi`, after the checks
+/// Circuit::append makes (validate_operation: a gate, in range, a unitary
+/// matrix, no condition); dispatches to the kernel class of the gate (see
+/// apply_matrix). `threads` = 0 uses OpenMP's default.
+template <class T>
+void apply_gate(StateVector<T>& psi, const Operation& op, const Binding& b = {}, unsigned threads = 0) {
+  if (!op.is_gate()) throw invalid_argument("apply_gate takes a gate, got a " + qsim::detail::operation_description(op));
+  if (op.condition) throw invalid_argument("apply_gate cannot evaluate the condition of " + op.name() + ": use a Circuit");
+  validate_operation(op, psi.num_qubits(), 0);
+  detail::apply_validated_gate(psi, op, b, threads);
 }
 
 }  // namespace kernels

@@ -38,7 +38,12 @@ inline std::string format_bits(index_t i, const std::vector<qubit_t>& qubits) {
 inline Counts marginal_counts(const std::vector<index_t>& samples, const std::vector<qubit_t>& qubits) {
   std::map<index_t, std::uint64_t> by_index;
   index_t mask = 0;
-  for (auto q : qubits) mask |= index_t{1} << q;
+  for (auto q : qubits) {
+    if (q >= 64) throw invalid_argument("qubit " + std::to_string(q) + " out of range for a basis index");
+    if ((mask >> q) & 1U)
+      throw invalid_argument("qubit " + std::to_string(q) + " appears twice in the marginal_counts qubits");
+    mask |= index_t{1} << q;
+  }
   for (auto s : samples) ++by_index[s & mask];
   Counts out;
   for (const auto& [i, c] : by_index) out[format_bits(i, qubits)] += c;

@@ -12,17 +12,41 @@
 QSIM_BEGIN_NAMESPACE
 
 namespace detail {
-/// `shots` sorted uniforms times `spacing_sum` (returned through it): the
-/// running sums E_1, E_1+E_2, ... of exponential spacings, U_(k) = (E_1+...+E_k)
-/// / (E_1+...+E_{shots+1}). Shared by every sampler so that one seed gives the
-/// same draws everywhere (one process or many).
+/// Sorted uniforms, one at a time in O(1) memory: the running sums S_k =
+/// E_1 + ... + E_k of exponential spacings, with U_(k) = S_k / S_{shots+1}.
+/// The normaliser S_{shots+1} is found by a first pass over the same random
+/// stream, so no per-shot buffer is needed. Shared by every sampler so that
+/// one seed gives the same draws everywhere (one process or many).
+class SortedSpacings {
+ public:
+  SortedSpacings(std::uint64_t shots, std::uint64_t seed) : rng_(seed) {
+    Rng first_pass(seed);
+    for (std::uint64_t k = 0; k <= shots; ++k) spacing_sum_ += -std::log(first_pass.uniform_open_zero());
+  }
+  /// S_{shots+1}: the sum that maps S_k into [0, 1).
+  double spacing_sum() const noexcept { return spacing_sum_; }
+  /// The next S_k, increasing.
+  double next() {
+    running_ += -std::log(rng_.uniform_open_zero());
+    return running_;
+  }
+
+ private:
+  Rng rng_;
+  double spacing_sum_ = 0;
+  double running_ = 0;
+};
+
+/// All `shots` values S_k of SortedSpacings in a vector (for samplers that
+/// need random access), refused before allocation when it cannot fit.
 inline std::vector<double> sorted_uniforms(std::uint64_t shots, std::uint64_t seed, double& spacing_sum) {
-  Rng rng(seed);
+  auto uniforms = checked_vector<double>(static_cast<std::size_t>(shots),
+                                         "the sorted uniforms of " + std::to_string(shots) + " shots");
+  Rng rng(seed);  // one pass: the same stream and sums as SortedSpacings
   spacing_sum = 0;
-  std::vector<double> uniforms(shots);
-  for (std::uint64_t k = 0; k < shots; ++k) {
+  for (auto& u : uniforms) {
     spacing_sum += -std::log(rng.uniform_open_zero());
-    uniforms[k] = spacing_sum;
+    u = spacing_sum;
   }
   spacing_sum += -std::log(rng.uniform_open_zero());
   return uniforms;
@@ -45,22 +69,22 @@ void sample_sorted_by(std::size_t size, const Prob& prob, std::uint64_t shots, s
     total += p;
   }
   if (!(total > 0)) throw invalid_argument("cannot sample from a distribution of total weight 0");
-  double spacing_sum = 0;
-  const std::vector<double> uniforms = sorted_uniforms(shots, seed, spacing_sum);
-  const double scale = total / spacing_sum;
+  SortedSpacings spacings(shots, seed);
+  const double scale = total / spacings.spacing_sum();
   std::size_t last = size - 1;
   while (prob(last) == 0) --last;
   std::uint64_t k = 0;
   double cumulative = 0;
+  double u = spacings.next() * scale;
   for (std::size_t i = 0; i <= last && k < shots; ++i) {
     const double p = prob(i);
     if (p == 0) continue;
     cumulative += p;
     std::uint64_t count = 0;
     // The last nonzero bin also takes any uniforms that rounding left past the end.
-    while (k < shots && (i == last || uniforms[k] * scale < cumulative)) {
+    while (k < shots && (i == last || u < cumulative)) {
       ++count;
-      ++k;
+      if (++k < shots) u = spacings.next() * scale;
     }
     if (count) emit(static_cast<index_t>(i), count);
   }
@@ -69,8 +93,9 @@ void sample_sorted_by(std::size_t size, const Prob& prob, std::uint64_t shots, s
 /// Expands (index, count) draws into a list and shuffles it into random order.
 template <class Sampler>
 std::vector<index_t> shuffled_draws(std::uint64_t shots, std::uint64_t seed, const Sampler& sampler) {
+  check_bytes_fit(static_cast<long double>(shots) * sizeof(index_t), "a list of " + std::to_string(shots) + " shots");
   std::vector<index_t> out;
-  out.reserve(shots);
+  out.reserve(static_cast<std::size_t>(shots));
   sampler([&](index_t i, std::uint64_t c) { out.insert(out.end(), c, i); });
   Rng shuffler = Rng::substream(seed, 1);
   for (std::size_t i = out.size(); i > 1; --i) std::swap(out[i - 1], out[shuffler.below(i)]);

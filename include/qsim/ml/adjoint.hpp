@@ -51,7 +51,7 @@ void run_gates(const Circuit& c, const Binding& b, StateVector<T>& psi) {
     throw invalid_argument("a " + std::to_string(c.num_qubits()) + "-qubit circuit applied to a " +
                            std::to_string(psi.num_qubits()) + "-qubit state");
   for (const auto& op : c.operations())
-    if (op.is_gate()) kernels::apply_gate(psi, op, b);
+    if (op.is_gate()) kernels::detail::apply_validated_gate(psi, op, b);
 }
 
 // Re <lam| D (on targets, where controls are 1) |psi> for a dense D.
@@ -176,8 +176,8 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
       for (std::size_t k = 0; k < derivs.size(); ++k) acc[k] = detail::masked_expectation(lam, psi, op, derivs[k]);
       Operation inverse = make_unitary(u_dag, op.targets, "adjoint");
       inverse.controls = op.controls;
-      kernels::apply_gate(psi, inverse);
-      kernels::apply_gate(lam, inverse);
+      kernels::detail::apply_validated_gate(psi, inverse);
+      kernels::detail::apply_validated_gate(lam, inverse);
     }
     for (std::size_t k = 0; k < slots.size(); ++k) add_gradient(*slots[k], acc[k]);
   }

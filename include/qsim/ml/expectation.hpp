@@ -104,7 +104,7 @@ double expectation(const StateVector<T>& psi, const PauliSum& h) {
 template <class T>
 void apply_pauli_sum(const PauliSum& h, const StateVector<T>& psi, StateVector<T>& out) {
   h.check_fits(psi.num_qubits());
-  if (out.num_qubits() != psi.num_qubits()) out = StateVector<T>(psi.num_qubits());
+  if (out.num_qubits() != psi.num_qubits() || out.size() != psi.size()) out = StateVector<T>(psi.num_qubits());
   const index_t n = psi.size();
   const std::complex<T>* a = psi.data();
   std::complex<T>* o = out.data();

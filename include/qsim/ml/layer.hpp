@@ -115,55 +115,74 @@ class QuantumLayer {
   void zero_grad() { grad_.setZero(); }
 
   /// batch x observables expectation values for the inputs `x` (batch x features).
+  /// When it throws, the layer keeps the previous forward()'s inputs (its
+  /// cached states are dropped first, so that memory never holds two
+  /// batches; backward() then simulates them again).
   Eigen::MatrixXd forward(const Eigen::MatrixXd& x) {
     check_inputs(x);
-    x_ = x;
+    states_.clear();
     const Eigen::Index batch = x.rows();
     Eigen::MatrixXd y(batch, static_cast<Eigen::Index>(observables_.size()));
     const unsigned n = circuit_.num_qubits();
     const bool cache =
         static_cast<std::size_t>(batch) * (std::size_t{1} << n) * sizeof(std::complex<T>) <= options_.cache_bytes;
-    states_.clear();
-    if (cache) states_.resize(static_cast<std::size_t>(batch));
+    std::vector<StateVector<T>> states;
+    if (cache) states.resize(static_cast<std::size_t>(batch));
     const Eigen::MatrixXd xt = x.transpose();  // one contiguous column per sample
     detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
       StateVector<T> psi(n);
       detail::run_gates(circuit_, binding(xt, i), psi);
       for (std::size_t o = 0; o < observables_.size(); ++o)
         y(i, static_cast<Eigen::Index>(o)) = expectation(psi, observables_[o]);
-      if (cache) states_[static_cast<std::size_t>(i)] = std::move(psi);
+      if (cache) states[static_cast<std::size_t>(i)] = std::move(psi);
     });
+    Eigen::MatrixXd x_copy = x;  // the last allocation: nothing below can throw
+    x_.swap(x_copy);
+    states_.swap(states);
     has_forward_ = true;
     return y;
   }
 
   /// Given dL/dY (batch x observables) for the last forward(), adds dL/dweights
-  /// to weight_gradient() and returns dL/dX (batch x features).
+  /// to weight_gradient() and returns dL/dX (batch x features). Strong
+  /// guarantee for bad input (a wrong shape or a non-finite cotangent: nothing
+  /// changes); if the sweep itself fails, the gradient is unchanged and the
+  /// cached states are dropped, so a retry simulates the samples again.
   Eigen::MatrixXd backward(const Eigen::MatrixXd& dy) {
     if (!has_forward_) throw invalid_argument("QuantumLayer::backward called before forward");
     const Eigen::Index batch = x_.rows();
     if (dy.rows() != batch || dy.cols() != static_cast<Eigen::Index>(observables_.size()))
       throw invalid_argument("dL/dY has shape " + std::to_string(dy.rows()) + " x " + std::to_string(dy.cols()) +
                              ", expected " + std::to_string(batch) + " x " + std::to_string(observables_.size()));
+    for (Eigen::Index i = 0; i < batch; ++i)
+      for (Eigen::Index o = 0; o < dy.cols(); ++o)
+        if (!std::isfinite(dy(i, o)))
+          throw invalid_argument("dL/dY of sample " + std::to_string(i) + ", output " + std::to_string(o) +
+                                 " is not finite (" + std::to_string(dy(i, o)) + ")");
     const Eigen::Index nw = weights_.size(), nf = static_cast<Eigen::Index>(num_features());
     Eigen::MatrixXd dw_per_sample = Eigen::MatrixXd::Zero(nw, batch);
     Eigen::MatrixXd dxt = Eigen::MatrixXd::Zero(nf, batch);
     const Eigen::MatrixXd xt = x_.transpose();
     const unsigned n = circuit_.num_qubits();
     const bool cached = !states_.empty();
-    detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
-      PauliSum folded;
-      for (std::size_t o = 0; o < observables_.size(); ++o)
-        folded.add(observables_[o], dy(i, static_cast<Eigen::Index>(o)));
-      const Binding b = binding(xt, i);
-      StateVector<T> psi(n), lam(n);
-      if (cached)
-        psi = std::move(states_[static_cast<std::size_t>(i)]);
-      else
-        detail::run_gates(circuit_, b, psi);
-      apply_pauli_sum(folded, psi, lam);
-      adjoint_sweep(circuit_, b, psi, lam, dw_per_sample.col(i).data(), dxt.col(i).data());
-    });
+    try {
+      detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
+        PauliSum folded;
+        for (std::size_t o = 0; o < observables_.size(); ++o)
+          folded.add(observables_[o], dy(i, static_cast<Eigen::Index>(o)));
+        const Binding b = binding(xt, i);
+        StateVector<T> psi(n), lam(n);
+        if (cached)
+          psi = std::move(states_[static_cast<std::size_t>(i)]);
+        else
+          detail::run_gates(circuit_, b, psi);
+        apply_pauli_sum(folded, psi, lam);
+        adjoint_sweep(circuit_, b, psi, lam, dw_per_sample.col(i).data(), dxt.col(i).data());
+      });
+    } catch (...) {
+      states_.clear();  // some were moved out; x_ still lets a retry recompute them
+      throw;
+    }
     states_.clear();
     has_forward_ = false;
     for (Eigen::Index i = 0; i < batch; ++i) grad_ += dw_per_sample.col(i);  // fixed order

@@ -24,12 +24,12 @@ double shifted_expectation(const Circuit& c, const PauliSum& h, const Binding& b
   for (std::size_t k = 0; k < ops.size(); ++k) {
     if (!ops[k].is_gate()) continue;
     if (k != i) {
-      kernels::apply_gate(psi, ops[k], b);
+      kernels::detail::apply_validated_gate(psi, ops[k], b);
       continue;
     }
     Operation moved = ops[k];
     moved.params[j] = Param(ops[k].params[j].value(b) + delta);
-    kernels::apply_gate(psi, moved, b);
+    kernels::detail::apply_validated_gate(psi, moved, b);
   }
   return expectation(psi, h);
 }

@@ -55,8 +55,11 @@ inline WeightSet load_weights(const std::string& path) {
   std::string name;
   while (in >> name) {
     long rows = -1, cols = -1;
-    if (!(in >> rows >> cols) || rows < 0 || cols < 0 || rows * cols > (1L << 30))
-      throw invalid_argument("'" + path + "': bad shape for block '" + name + "'");
+    // Divided, not multiplied: rows * cols of two large values overflows.
+    constexpr long max_values = 1L << 30;
+    if (!(in >> rows >> cols) || rows < 0 || cols < 0 || (cols > 0 && rows > max_values / cols))
+      throw invalid_argument("'" + path + "': bad shape for block '" + name + "' (at most " +
+                             std::to_string(max_values) + " values, each dimension non-negative)");
     Eigen::MatrixXd m(rows, cols);
     for (Eigen::Index r = 0; r < rows; ++r)
       for (Eigen::Index c = 0; c < cols; ++c)

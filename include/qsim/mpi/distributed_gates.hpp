@@ -169,27 +169,12 @@ void apply_diagonal(DistributedStateVector<T>& psi, const Operation& local_op, c
 
 }  // namespace detail
 
-/**
- * Applies one gate (bound to `b`) to a distributed state; collective: every
- * rank calls it with the same gate. Local gates run the normal kernels on
- * each slice; a control on a global qubit is read from the rank's bits;
- * diagonal gates never communicate; other gates on global qubits exchange
- * amplitudes with partner ranks as `strategy` says.
- * @code
- *   qsim::mpi::DistributedStateVector<double> psi(20);
- *   qsim::Circuit c(20);
- *   c.h(19);                                    // a global qubit on 2+ ranks
- *   qsim::mpi::apply_gate(psi, c.operations()[0]);
- * @endcode
- */
+namespace detail {
+/// mpi::apply_gate without its checks, for a Circuit's operations (validated
+/// when they were appended; the caller evaluated any condition).
 template <class T>
-void apply_gate(DistributedStateVector<T>& psi, const Operation& op, const Binding& b = {},
-                GlobalGateStrategy strategy = GlobalGateStrategy::automatic) {
-  if (!op.is_gate()) throw invalid_argument("apply_gate takes a gate, got a " + op.name());
-  for (auto q : op.qubits())
-    if (q >= psi.num_qubits())
-      throw invalid_argument("qubit " + std::to_string(q) + " out of range for a " + std::to_string(psi.num_qubits()) +
-                             "-qubit distributed state (in " + op.name() + ")");
+void apply_validated_gate(DistributedStateVector<T>& psi, const Operation& op, const Binding& b,
+                          GlobalGateStrategy strategy) {
   // Bound before any rank can return early, so a bad binding throws on all ranks.
   const Matrix m = op.bound_matrix(b);
   Operation local_op = op;
@@ -205,7 +190,7 @@ void apply_gate(DistributedStateVector<T>& psi, const Operation& op, const Bindi
   for (std::size_t j = 0; j < op.targets.size(); ++j)
     if (psi.is_global(op.targets[j])) global_targets.push_back(j);
   if (global_targets.empty()) {
-    kernels::apply_gate(psi.local(), local_op, b);
+    kernels::detail::apply_validated_gate(psi.local(), local_op, b);
     return;
   }
   if (detail::is_diagonal(op, m)) {
@@ -232,9 +217,32 @@ void apply_gate(DistributedStateVector<T>& psi, const Operation& op, const Bindi
     detail::swap_global_local(psi, op.targets[global_targets[s]], partners[s]);
     local_op.targets[global_targets[s]] = partners[s];
   }
-  kernels::apply_gate(psi.local(), local_op, b);
+  kernels::detail::apply_validated_gate(psi.local(), local_op, b);
   for (std::size_t s = partners.size(); s-- > 0;)
     detail::swap_global_local(psi, op.targets[global_targets[s]], partners[s]);
+}
+}  // namespace detail
+
+/**
+ * Applies one gate (bound to `b`) to a distributed state; collective: every
+ * rank calls it with the same gate. Local gates run the normal kernels on
+ * each slice; a control on a global qubit is read from the rank's bits;
+ * diagonal gates never communicate; other gates on global qubits exchange
+ * amplitudes with partner ranks as `strategy` says.
+ * @code
+ *   qsim::mpi::DistributedStateVector<double> psi(20);
+ *   qsim::Circuit c(20);
+ *   c.h(19);                                    // a global qubit on 2+ ranks
+ *   qsim::mpi::apply_gate(psi, c.operations()[0]);
+ * @endcode
+ */
+template <class T>
+void apply_gate(DistributedStateVector<T>& psi, const Operation& op, const Binding& b = {},
+                GlobalGateStrategy strategy = GlobalGateStrategy::automatic) {
+  if (!op.is_gate()) throw invalid_argument("apply_gate takes a gate, got a " + qsim::detail::operation_description(op));
+  if (op.condition) throw invalid_argument("apply_gate cannot evaluate the condition of " + op.name() + ": use a Circuit");
+  validate_operation(op, psi.num_qubits(), 0);
+  detail::apply_validated_gate(psi, op, b, strategy);
 }
 
 }  // namespace mpi

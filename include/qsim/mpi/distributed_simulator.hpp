@@ -17,6 +17,7 @@
 #include "qsim/mpi/distributed_gates.hpp"
 #include "qsim/mpi/distributed_measure.hpp"
 #include "qsim/mpi/distributed_state_vector.hpp"
+#include "qsim/simulator/simulator.hpp"
 
 QSIM_BEGIN_NAMESPACE
 namespace mpi {
@@ -80,6 +81,9 @@ class DistributedSimulator {
           "the circuit has no classical bits to count: add measure_all() or measure(), or use probabilities()");
     comm_->require_same(shots, "the number of shots");
     comm_->require_same(seed, "the seed");
+    const std::uint64_t max_shots = SimulatorOptions{}.max_shots;  // the single-process default
+    if (shots > max_shots)
+      throw invalid_argument(std::to_string(shots) + " shots exceed the limit of " + std::to_string(max_shots));
     return c.has_mid_circuit_operations() ? run_per_shot(c, shots, seed, b) : run_sampled(c, shots, seed, b);
   }
 
@@ -100,12 +104,12 @@ class DistributedSimulator {
       const Operation& op = ops[i];
       if (!qsim::detail::condition_holds(op, clbits)) continue;
       if (op.kind == OpKind::gate) {
-        apply_gate(psi, op, b, strategy_);
+        detail::apply_validated_gate(psi, op, b, strategy_);
       } else if (op.kind == OpKind::measure) {
         for (std::size_t j = 0; j < op.targets.size(); ++j)
           clbits[op.clbits[j]] = measure(psi, op.targets[j], rng) == 1;
       } else if (op.kind == OpKind::reset && measure(psi, op.targets[0], rng) == 1) {
-        apply_gate(psi, make_gate(GateId::x, {op.targets[0]}), {}, strategy_);
+        detail::apply_validated_gate(psi, make_gate(GateId::x, {op.targets[0]}), {}, strategy_);
       }
     }
   }
@@ -116,7 +120,7 @@ class DistributedSimulator {
     for (const auto& op : c.operations()) {
       if (op.kind == OpKind::reset || (op.is_gate() && op.condition))
         throw invalid_argument("probabilities/expectation of a circuit with resets or conditions: use run()");
-      if (op.is_gate()) apply_gate(psi, op, b, strategy_);
+      if (op.is_gate()) detail::apply_validated_gate(psi, op, b, strategy_);
     }
     return psi;
   }
@@ -136,7 +140,7 @@ class DistributedSimulator {
     check(c, start);
     const std::size_t prefix = qsim::detail::deterministic_prefix(c);
     for (std::size_t i = 0; i < prefix; ++i)
-      if (ops[i].is_gate()) apply_gate(start, ops[i], b, strategy_);
+      if (ops[i].is_gate()) detail::apply_validated_gate(start, ops[i], b, strategy_);
     Counts counts;
     std::vector<bool> clbits(c.num_clbits());
     for (std::uint64_t shot = 0; shot < shots; ++shot) {

@@ -44,6 +44,9 @@ class ExprPool {
     return static_cast<int>(nodes_.size() - 1);
   }
   const ExprNode& operator[](int i) const { return nodes_[static_cast<std::size_t>(i)]; }
+  std::size_t size() const noexcept { return nodes_.size(); }
+  /// Drops the nodes added since size() was `mark` (no node before refers to them).
+  void truncate(std::size_t mark) { nodes_.resize(std::min(mark, nodes_.size())); }
 
   /// The value of node `i` with the gate's parameters bound to `params`
   /// (may be inf or NaN; the caller checks).

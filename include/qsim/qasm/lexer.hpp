@@ -49,50 +49,53 @@ inline std::string describe(const Token& t) {
 }
 
 /// Splits OpenQASM 2.0 source into tokens, dropping `//` and `/* */` comments.
-/// Linear in the input; every token owns its text, so `source` may go away.
+/// Linear in the input; every token owns its text. Tokens come one at a time
+/// (next()), so a parser holds only those of the statement it reads.
 class Lexer {
  public:
   Lexer(std::string_view source, std::string file) : src_(source), file_(std::move(file)) {}
 
   std::vector<Token> tokenize() {
     std::vector<Token> out;
-    if (src_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 byte-order mark, as some editors write
-    for (;;) {
-      skip_space_and_comments();
-      Token t;
-      t.line = line_;
-      t.column = column_;
-      if (pos_ >= src_.size()) {
-        out.push_back(std::move(t));
-        return out;
-      }
-      const char c = src_[pos_];
-      if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-        t.kind = TokenKind::identifier;
-        while (pos_ < src_.size() && (std::isalnum(static_cast<unsigned char>(src_[pos_])) || src_[pos_] == '_'))
-          t.text += advance();
-      } else if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && is_digit_at(pos_ + 1))) {
-        lex_number(t);
-      } else if (c == '"') {
-        lex_string(t);
-      } else if (c == '-' && peek(1) == '>') {
-        t.kind = TokenKind::arrow;
-        t.text = "->";
-        advance();
-        advance();
-      } else if (c == '=' && peek(1) == '=') {
-        t.kind = TokenKind::equals;
-        t.text = "==";
-        advance();
-        advance();
-      } else if (std::string_view(";,()[]{}+-*/^").find(c) != std::string_view::npos) {
-        t.kind = TokenKind::symbol;
-        t.text = std::string(1, advance());
-      } else {
-        fail(t, "unexpected character " + printable(c));
-      }
-      out.push_back(std::move(t));
+    do out.push_back(next());
+    while (out.back().kind != TokenKind::end);
+    return out;
+  }
+
+  /// The next token (kind `end` at the end of the input, and again after it).
+  Token next() {
+    if (pos_ == 0 && src_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 byte-order mark, as some editors write
+    skip_space_and_comments();
+    Token t;
+    t.line = line_;
+    t.column = column_;
+    if (pos_ >= src_.size()) return t;
+    const char c = src_[pos_];
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      t.kind = TokenKind::identifier;
+      while (pos_ < src_.size() && (std::isalnum(static_cast<unsigned char>(src_[pos_])) || src_[pos_] == '_'))
+        t.text += advance();
+    } else if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && is_digit_at(pos_ + 1))) {
+      lex_number(t);
+    } else if (c == '"') {
+      lex_string(t);
+    } else if (c == '-' && peek(1) == '>') {
+      t.kind = TokenKind::arrow;
+      t.text = "->";
+      advance();
+      advance();
+    } else if (c == '=' && peek(1) == '=') {
+      t.kind = TokenKind::equals;
+      t.text = "==";
+      advance();
+      advance();
+    } else if (std::string_view(";,()[]{}+-*/^").find(c) != std::string_view::npos) {
+      t.kind = TokenKind::symbol;
+      t.text = std::string(1, advance());
+    } else {
+      fail(t, "unexpected character " + printable(c));
     }
+    return t;
   }
 
  private:

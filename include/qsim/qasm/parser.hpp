@@ -1,6 +1,11 @@
 #pragma once
+#include <sys/stat.h>
+
 #include <charconv>
 #include <cmath>
+#include <deque>
+#include <istream>
+#include <limits>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -25,7 +30,7 @@ struct ParseOptions {
   /// Most qubits over all quantum registers (the Circuit itself allows 62).
   unsigned max_qubits = qsim::max_qubits;
   /// Most classical bits over all classical registers.
-  unsigned max_clbits = 1U << 16;
+  unsigned max_clbits = qsim::max_clbits;
   /// Most operations in the resulting circuit (gate definitions can nest, so
   /// a short file can describe exponentially many gates).
   std::size_t max_operations = std::size_t{1} << 22;
@@ -33,6 +38,11 @@ struct ParseOptions {
   unsigned max_expression_depth = 100;
   /// Deepest chain of user gates calling user gates.
   unsigned max_gate_depth = 64;
+  /// Most bytes of source text (parse_file and parse refuse longer input
+  /// before reading or tokenising it).
+  std::size_t max_input_bytes = std::size_t{64} << 20;
+  /// Most expression nodes kept for gate definitions (32 bytes each).
+  std::size_t max_expression_nodes = std::size_t{1} << 22;
   /// Expand the qelib1.inc gates through their definitions instead of
   /// mapping them to native qsim gates (for testing the definitions).
   bool expand_library_gates = false;
@@ -69,15 +79,24 @@ struct RegArg {
 class Parser {
  public:
   Parser(std::string_view text, std::string file, const ParseOptions& options)
-      : file_(std::move(file)), options_(options) {
-    toks_ = tokenize(text, file_);
+      : file_(std::move(file)), options_(options), lexer_(text, file_) {
+    if (text.size() > options_.max_input_bytes)
+      throw parse_error(Location{file_, 1, 1}, "input of " + std::to_string(text.size()) +
+                                                   " bytes is longer than the limit of " +
+                                                   std::to_string(options_.max_input_bytes) +
+                                                   " bytes (ParseOptions::max_input_bytes)");
+    fill();
     add_builtin("U", {"theta", "phi", "lambda"}, {"q"});
     add_builtin("CX", {}, {"c", "t"});
   }
 
   Circuit run() {
     if (cur().is_word("OPENQASM")) version();
-    while (cur().kind != TokenKind::end) statement();
+    while (cur().kind != TokenKind::end) {
+      drop_read_tokens();
+      count_work(cur());
+      statement();
+    }
     return std::move(circuit_);
   }
 
@@ -85,12 +104,39 @@ class Parser {
   using Names = std::vector<std::string>;
 
   // ---- tokens -------------------------------------------------------------
-  const Token& cur() const { return toks_[pos_]; }
-  const Token& next_token() const { return toks_[std::min(pos_ + 1, toks_.size() - 1)]; }
+  // Tokens are lexed on demand, one ahead of the current one, and dropped
+  // once their statement is read, so memory does not grow with the file.
+  // A deque keeps references to held tokens valid while more are appended.
+  const Token& cur() const { return toks_[pos_ - base_]; }
+  const Token& next_token() const { return toks_[std::min(pos_ + 1, base_ + toks_.size() - 1) - base_]; }
   const Token& take() {
-    const Token& t = toks_[pos_];
-    if (pos_ + 1 < toks_.size()) ++pos_;
+    const Token& t = toks_[pos_ - base_];
+    if (pos_ + 1 < base_ + toks_.size()) {
+      ++pos_;
+      fill();
+    }
     return t;
+  }
+  void fill() {
+    while (!lexed_end_ && base_ + toks_.size() <= pos_ + 1) {
+      toks_.push_back(lexer_.next());
+      lexed_end_ = toks_.back().kind == TokenKind::end;
+    }
+  }
+  void drop_read_tokens() {
+    for (; base_ < pos_; ++base_) toks_.pop_front();
+  }
+  // Every statement (and gate-body statement) counts, so that no input makes
+  // the parser work without bound, even one that emits no operation.
+  std::size_t work_limit() const {
+    const std::size_t m = options_.max_operations;  // saturating: SIZE_MAX means no limit
+    return m > (std::numeric_limits<std::size_t>::max() - 1024) / 4 ? std::numeric_limits<std::size_t>::max()
+                                                                     : 4 * m + 1024;
+  }
+  void count_work(const Token& at) {
+    if (++work_ > work_limit())
+      fail(at, "the program takes more than " + std::to_string(4 * options_.max_operations) +
+                   " statements and gate expansions (ParseOptions::max_operations)");
   }
   [[noreturn]] void fail(const Token& at, const std::string& message) const {
     throw parse_error(Location{file_, at.line, at.column}, message);
@@ -159,16 +205,24 @@ class Parser {
     qelib1_included_ = true;
     // Parse the built-in text in place of the include, then carry on.
     auto saved_toks = std::move(toks_);
-    const auto saved_pos = pos_;
+    const auto saved_pos = pos_, saved_base = base_;
+    const bool saved_end = lexed_end_;
+    auto saved_lexer = std::move(lexer_);
     const auto saved_file = file_;
     file_ = "qelib1.inc";
-    toks_ = tokenize(qelib1_inc, file_);
-    pos_ = 0;
+    lexer_ = Lexer(qelib1_inc, file_);
+    toks_.clear();
+    pos_ = base_ = 0;
+    lexed_end_ = false;
+    fill();
     library_ = true;
     while (cur().kind != TokenKind::end) gate_definition(false);
     library_ = false;
     toks_ = std::move(saved_toks);
     pos_ = saved_pos;
+    base_ = saved_base;
+    lexed_end_ = saved_end;
+    lexer_ = std::move(saved_lexer);
     file_ = saved_file;
   }
 
@@ -185,14 +239,23 @@ class Parser {
     if (find_register(qregs_, name) || find_register(cregs_, name))
       fail(name_tok, "a register named '" + name + "' already exists");
     if (size == 0) fail(size_tok, "register '" + name + "' has size 0");
-    const unsigned long long total = (quantum ? circuit_.num_qubits() : circuit_.num_clbits()) + size;
-    const unsigned limit = quantum ? options_.max_qubits : options_.max_clbits;
-    if (total > limit)
+    const unsigned long long current = quantum ? circuit_.num_qubits() : circuit_.num_clbits();
+    const unsigned limit = std::min(quantum ? options_.max_qubits : options_.max_clbits,
+                                    quantum ? qsim::max_qubits : qsim::max_clbits);
+    const std::string total = size > std::numeric_limits<unsigned long long>::max() - current  // would wrap
+                                  ? "more than " + std::to_string(limit)
+                                  : std::to_string(current + size);
+    if (size > limit - current)
       fail(size_tok, std::string(quantum ? "quantum" : "classical") + " register '" + name + "' of size " +
-                         std::to_string(size) + " would make " + std::to_string(total) +
+                         std::to_string(size) + " would make " + total +
                          (quantum ? " qubits" : " bits") + "; at most " + std::to_string(limit) + " are supported");
     const auto n = static_cast<unsigned>(size);
-    const unsigned first = quantum ? circuit_.add_qreg(name, n) : circuit_.add_creg(name, n);
+    unsigned first = 0;
+    try {
+      first = quantum ? circuit_.add_qreg(name, n) : circuit_.add_creg(name, n);
+    } catch (const qsim::invalid_argument& e) {
+      fail(size_tok, e.what());
+    }
     (quantum ? qregs_ : cregs_).push_back(Register{name, first, n});
   }
 
@@ -271,6 +334,7 @@ class Parser {
 
   void body_statement(GateDef& g) {
     const Token& start = cur();
+    count_work(start);
     GateDef::Statement s;
     s.line = start.line;
     if (start.kind != TokenKind::identifier)
@@ -417,6 +481,9 @@ class Parser {
   }
 
   void gate_call(const std::optional<Condition>& cond) {
+    // The call's own angle expressions are evaluated at once; their pool
+    // nodes are dropped afterwards so that the pool holds only definitions.
+    const std::size_t pool_mark = pool_.size();
     const Token& name = take();
     const int index = lookup_gate(name);
     const GateDef& g = gates_[static_cast<std::size_t>(index)];
@@ -468,6 +535,7 @@ class Parser {
       }
       expand(index, values, qubits, cond, name);
     }
+    pool_.truncate(pool_mark);
   }
 
   // Emits gate `index` on `qubits`: natively, or through its body.
@@ -478,7 +546,7 @@ class Parser {
     if (g.native && (!g.library || !options_.expand_library_gates))
       return emit_native(*g.native, values, qubits, cond, call);
     for (const auto& s : g.body) {
-      if (++work_ > 4 * options_.max_operations + 1024)
+      if (++work_ > work_limit())
         fail(call, "expanding the gate definitions takes more than " + std::to_string(4 * options_.max_operations) +
                        " steps (ParseOptions::max_operations)");
       std::vector<qubit_t> mapped;
@@ -587,6 +655,9 @@ class Parser {
   }
 
   int node(ExprNode n, const Token& at) {
+    if (pool_.size() >= options_.max_expression_nodes)
+      fail(at, "the gate definitions hold more than " + std::to_string(options_.max_expression_nodes) +
+                   " expression nodes (ParseOptions::max_expression_nodes)");
     const int i = pool_.add(n);
     if (pool_[i].depth > options_.max_expression_depth)
       fail(at, "expression nested more than " + std::to_string(options_.max_expression_depth) + " levels deep");
@@ -688,8 +759,11 @@ class Parser {
 
   std::string file_;
   ParseOptions options_;
-  std::vector<Token> toks_;
-  std::size_t pos_ = 0;
+  Lexer lexer_;
+  std::deque<Token> toks_;
+  std::size_t base_ = 0;  // the index of toks_.front() in the token stream
+  std::size_t pos_ = 0;   // the index of the current token in the stream
+  bool lexed_end_ = false;
   Circuit circuit_;
   std::vector<Register> qregs_, cregs_;
   std::vector<GateDef> gates_;
@@ -720,14 +794,34 @@ inline Circuit parse(std::string_view text, const std::string& file = "<input>",
   return detail::Parser(text, file, options).run();
 }
 
-/// Reads and parses an OpenQASM 2.0 file; throws qsim::error when it cannot be read.
+/**
+ * Reads at most `max_bytes` bytes of `in` (a file, standard input); throws
+ * qsim::invalid_argument naming `name` when there is more, so that endless
+ * input (/dev/zero, a pipe) is refused with bounded memory.
+ */
+inline std::string read_bounded(std::istream& in, const std::string& name, std::size_t max_bytes) {
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (text.size() + got > max_bytes)
+      throw invalid_argument("'" + name + "' is longer than the limit of " + std::to_string(max_bytes) +
+                             " bytes (ParseOptions::max_input_bytes; qsim-run --max-input-bytes)");
+    text.append(buffer, got);
+  }
+  if (in.bad()) throw invalid_argument("cannot read '" + name + "'");
+  return text;
+}
+
+/// Reads and parses an OpenQASM 2.0 file; throws qsim::error when it cannot
+/// be read, is not a regular file (a directory, say) or is too long.
 inline Circuit parse_file(const std::string& path, const ParseOptions& options = {}) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) throw invalid_argument("cannot open OpenQASM file '" + path + "'");
+  if (S_ISDIR(info.st_mode)) throw invalid_argument("'" + path + "' is a directory, not an OpenQASM file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw invalid_argument("cannot open OpenQASM file '" + path + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw invalid_argument("cannot read OpenQASM file '" + path + "'");
-  return parse(text.str(), path, options);
+  return parse(read_bounded(in, path, options.max_input_bytes), path, options);
 }
 
 }  // namespace qasm

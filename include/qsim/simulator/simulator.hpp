@@ -1,4 +1,6 @@
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -28,6 +30,13 @@ struct SimulatorOptions {
   /// state size, and then does not fuse states under 10 qubits, where building
   /// the fused matrices costs more than the passes they save.
   unsigned max_fused_qubits = 0;
+  /// Most shots one run(), sample() or marginal_counts() call accepts: a
+  /// larger request is refused at once instead of running for hours (terminal
+  /// sampling costs about 30 ns a shot, a per-shot run a whole circuit a shot).
+  std::uint64_t max_shots = 1'000'000'000;
+  /// Most bytes the count keys of one run() may take (each distinct outcome
+  /// is a string of num_clbits characters); also bounded by free memory.
+  std::size_t max_counts_bytes = std::size_t{1} << 30;
 };
 
 /**
@@ -66,15 +75,8 @@ class Simulator {
     run_ops(c, 0, psi, clbits, rng, b);
   }
 
-  /// Applies one gate to `psi`.
-  void apply(const Operation& op, State& psi, const Binding& b = {}) const {
-    if (!op.is_gate()) throw invalid_argument("apply(Operation) takes a gate, got a " + op.name());
-    for (auto q : op.qubits())
-      if (q >= psi.num_qubits())
-        throw invalid_argument("qubit " + std::to_string(q) + " out of range for a " +
-                               std::to_string(psi.num_qubits()) + "-qubit state");
-    kernels::apply_gate(psi, op, b, options_.threads);
-  }
+  /// Applies one gate to `psi`, checked as Circuit::append checks it.
+  void apply(const Operation& op, State& psi, const Binding& b = {}) const { kernels::apply_gate(psi, op, b, options_.threads); }
 
   /**
    * Applies the gates ops[first, last) to `psi` with this simulator's fusion
@@ -83,7 +85,7 @@ class Simulator {
   void apply_gates(const Operation* first, const Operation* last, State& psi, const Binding& b = {}) const {
     const unsigned k = fused_qubits(psi.num_qubits());
     if (k == 0 || last - first < 2) {
-      for (const Operation* op = first; op != last; ++op) kernels::apply_gate(psi, *op, b, options_.threads);
+      for (const Operation* op = first; op != last; ++op) kernels::detail::apply_validated_gate(psi, *op, b, options_.threads);
       return;
     }
     fusion::apply_fused(psi, fusion::fuse(first, last, b, k), b, options_.threads);
@@ -96,16 +98,23 @@ class Simulator {
 
   /// `shots` basis indices drawn from the final state (measurements ignored), in random order.
   std::vector<index_t> sample(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b = {}) const {
+    check_shots(shots);
+    detail::check_bytes_fit(static_cast<long double>(shots) * sizeof(index_t), "a list of " + std::to_string(shots) + " shots");
     return sample_indices(unitary_part(c, b), shots, seed);
   }
 
   /// Counts over `qubits` only (qubits.back() leftmost in each key).
   Counts marginal_counts(const Circuit& c, const std::vector<qubit_t>& qubits, std::uint64_t shots, std::uint64_t seed,
                          const Binding& b = {}) const {
-    for (auto q : qubits)
+    index_t seen = 0;
+    for (auto q : qubits) {
       if (q >= c.num_qubits())
         throw invalid_argument("qubit " + std::to_string(q) + " out of range for a " + std::to_string(c.num_qubits()) +
                                "-qubit circuit");
+      if ((seen >> q) & 1U)
+        throw invalid_argument("qubit " + std::to_string(q) + " appears twice in the marginal_counts qubits");
+      seen |= index_t{1} << q;
+    }
     return qsim::marginal_counts(sample(c, shots, seed, b), qubits);
   }
 
@@ -117,10 +126,40 @@ class Simulator {
     if (c.num_clbits() == 0)
       throw invalid_argument(
           "the circuit has no classical bits to count: add measure_all() or measure(), or use sample()");
-    return c.has_mid_circuit_operations() ? run_per_shot(c, shots, seed, b) : run_sampled(c, shots, seed, b);
+    check_shots(shots);
+    const bool per_shot = c.has_mid_circuit_operations();
+    check_counts_fit(c, shots, per_shot);
+    return per_shot ? run_per_shot(c, shots, seed, b) : run_sampled(c, shots, seed, b);
   }
 
  private:
+  void check_shots(std::uint64_t shots) const {
+    if (shots > options_.max_shots)
+      throw invalid_argument(std::to_string(shots) + " shots exceed the limit of " +
+                             std::to_string(options_.max_shots) + " (SimulatorOptions::max_shots)");
+  }
+
+  // Count keys are strings of num_clbits characters, one per distinct
+  // outcome: bounded by the shots and by the bits measurements can vary.
+  void check_counts_fit(const Circuit& c, std::uint64_t shots, bool per_shot) const {
+    std::vector<bool> varies(per_shot ? c.num_clbits() : c.num_qubits(), false);
+    for (const auto& op : c.operations())
+      if (op.kind == OpKind::measure)
+        for (std::size_t j = 0; j < op.targets.size(); ++j) varies[per_shot ? op.clbits[j] : op.targets[j]] = true;
+    const auto free_bits = static_cast<unsigned>(std::count(varies.begin(), varies.end(), true));
+    const long double outcomes =
+        std::min(static_cast<long double>(shots), std::ldexp(1.0L, static_cast<int>(std::min(free_bits, 64U))));
+    // A map node and string header (about 80 bytes) plus the key's characters.
+    const long double bytes = outcomes * (80.0L + c.num_clbits() + c.cregs().size());
+    if (bytes > static_cast<long double>(options_.max_counts_bytes))
+      throw out_of_memory("the counts of " + std::to_string(shots) + " shots over " + std::to_string(c.num_clbits()) +
+                          " classical bits could take " + qsim::detail::describe_bytes(bytes) +
+                          ", more than SimulatorOptions::max_counts_bytes (" +
+                          qsim::detail::describe_bytes(static_cast<long double>(options_.max_counts_bytes)) +
+                          "): measure fewer bits or use fewer shots");
+    detail::check_bytes_fit(bytes, "the counts of " + std::to_string(shots) + " shots");
+  }
+
   // The fused gate size for an n-qubit state, 0 for no fusion.
   unsigned fused_qubits(unsigned n) const {
     if (!options_.fusion) return 0;
@@ -166,7 +205,7 @@ class Simulator {
       if (!detail::condition_holds(op, clbits)) continue;
       switch (op.kind) {
         case OpKind::gate:
-          kernels::apply_gate(psi, op, b, options_.threads);
+          kernels::detail::apply_validated_gate(psi, op, b, options_.threads);
           break;
         case OpKind::measure:
           for (std::size_t j = 0; j < op.targets.size(); ++j)

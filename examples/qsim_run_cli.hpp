@@ -1,0 +1,111 @@
+#pragma once
+// qsim-run's command line, apart from main() so that a fuzz target
+// (tests/fuzz/fuzz_cli.cpp) can drive it: parse_arguments() returns the
+// options or throws cli::usage_error, for any argv.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "cli_args.hpp"
+
+namespace qsim_run {
+
+using cli::usage_error;
+
+const char* const usage =
+    "usage: qsim-run FILE.qasm [--shots N] [--seed S] [--precision float|double] [--threads T]\n"
+    "                [--statevector] [--probabilities] [--json] [--svg FILE]\n"
+    "Runs an OpenQASM 2.0 circuit (FILE '-' reads standard input) and prints the counts\n"
+    "as 'key: count' lines sorted by key (Qiskit's key order) and a text histogram.\n"
+    "  --shots N          number of shots (default 1024)\n"
+    "  --seed S           random seed (default 42); the same seed gives the same counts\n"
+    "  --precision P      float or double amplitudes (default double)\n"
+    "  --threads T        OpenMP threads (default 0: all)\n"
+    "  --statevector      also print the final amplitudes (measurements collapse with the seed)\n"
+    "  --probabilities    also print the probability of every basis state (measurements ignored)\n"
+    "  --json             print one JSON object instead of text\n"
+    "  --svg FILE         write the counts as an SVG bar chart\n"
+    "  --max-input-bytes B  refuse input files longer than B bytes (default 67108864, 64 MiB)\n"
+    "  --max-shots N      refuse more than N shots (default 1000000000)\n"
+    "  --help             print this text\n";
+
+struct Options {
+  std::string file;
+  std::uint64_t shots = 1024;
+  std::uint64_t seed = 42;
+  bool single = false;
+  unsigned threads = 0;
+  bool statevector = false;
+  bool probabilities = false;
+  bool json = false;
+  std::optional<std::string> svg;
+  std::size_t max_input_bytes = std::size_t{64} << 20;
+  std::uint64_t max_shots = 1'000'000'000;
+  bool help = false;
+};
+
+inline Options parse_arguments(int argc, char** argv) {
+  Options o;
+  bool have_file = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::optional<std::string> inline_value;
+    if (arg.rfind("--", 0) == 0 && arg.find('=') != std::string::npos) {
+      inline_value = arg.substr(arg.find('=') + 1);
+      arg = arg.substr(0, arg.find('='));
+    }
+    auto value = [&]() -> std::string {
+      if (inline_value) return *inline_value;
+      if (i + 1 >= argc) throw usage_error(arg + " needs a value");
+      return argv[++i];
+    };
+    auto flag = [&](bool& target) {
+      if (inline_value) throw usage_error(arg + " takes no value");
+      target = true;
+    };
+    if (arg == "--help" || arg == "-h") {
+      if (inline_value) throw usage_error(arg + " takes no value");
+      o.help = true;
+    } else if (arg == "--shots") {
+      o.shots = cli::parse_number<std::uint64_t>(arg, value(), 1);
+    } else if (arg == "--seed") {
+      o.seed = cli::parse_number<std::uint64_t>(arg, value());
+    } else if (arg == "--threads") {
+      o.threads = cli::parse_number<unsigned>(arg, value(), 0, 4096);
+    } else if (arg == "--max-input-bytes") {
+      o.max_input_bytes = cli::parse_number<std::size_t>(arg, value(), 1);
+    } else if (arg == "--max-shots") {
+      o.max_shots = cli::parse_number<std::uint64_t>(arg, value(), 1);
+    } else if (arg == "--precision") {
+      const std::string p = value();
+      if (p != "float" && p != "double") throw usage_error("--precision expects float or double, got '" + p + "'");
+      o.single = p == "float";
+    } else if (arg == "--statevector") {
+      flag(o.statevector);
+    } else if (arg == "--probabilities") {
+      flag(o.probabilities);
+    } else if (arg == "--json") {
+      flag(o.json);
+    } else if (arg == "--svg") {
+      o.svg = value();
+      if (o.svg->empty()) throw usage_error("--svg needs a file name");
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      throw usage_error("unknown option '" + arg + "'");
+    } else if (arg.empty()) {
+      throw usage_error("an empty argument is not a file name");
+    } else if (have_file) {
+      throw usage_error("more than one input file ('" + o.file + "' and '" + arg + "')");
+    } else {
+      o.file = arg;
+      have_file = true;
+    }
+  }
+  if (o.help) return o;
+  if (!have_file) throw usage_error("no input file (use '-' for standard input)");
+  if (o.shots > o.max_shots)
+    throw usage_error("--shots " + std::to_string(o.shots) + " exceeds the limit of " + std::to_string(o.max_shots) +
+                      " (raise it with --max-shots)");
+  return o;
+}
+
+}  // namespace qsim_run
