@@ -25,9 +25,10 @@ Int parse_number(const std::string& what, const std::string& text, Int min = 0,
   if (text.empty() || ec != std::errc() || p != text.data() + text.size())
     throw usage_error(what + " expects a non-negative integer, got '" + text + "'");
   if (v < min || v > max)
-    throw usage_error(what + (max == std::numeric_limits<Int>::max() ? " must be at least " + std::to_string(min)
-                                                                      : " must be in " + std::to_string(min) + ".." +
-                                                                            std::to_string(max)) +
+    throw usage_error(what +
+                      (max == std::numeric_limits<Int>::max()
+                           ? " must be at least " + std::to_string(min)
+                           : " must be in " + std::to_string(min) + ".." + std::to_string(max)) +
                       ", got " + text);
   return v;
 }

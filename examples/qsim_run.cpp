@@ -131,8 +131,8 @@ int main(int argc, char** argv) {
     parse_options.max_input_bytes = o.max_input_bytes;
     qsim::Circuit circuit;
     if (o.file == "-") {
-      circuit = qsim::qasm::parse(qsim::qasm::read_bounded(std::cin, "<stdin>", o.max_input_bytes), "<stdin>",
-                                  parse_options);
+      circuit =
+          qsim::qasm::parse(qsim::qasm::read_bounded(std::cin, "<stdin>", o.max_input_bytes), "<stdin>", parse_options);
     } else {
       circuit = qsim::qasm::parse_file(o.file, parse_options);
     }
@@ -144,7 +144,8 @@ int main(int argc, char** argv) {
     std::cerr << "qsim-run: " << e.what() << '\n';
     return 2;
   } catch (const std::bad_alloc&) {
-    std::cerr << "qsim-run: out of memory (an allocation failed; try a smaller circuit, fewer shots or --precision float)\n";
+    std::cerr
+        << "qsim-run: out of memory (an allocation failed; try a smaller circuit, fewer shots or --precision float)\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "qsim-run: unexpected error: " << e.what() << '\n';

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <limits>
+#include <sstream>
 #include <string>
 
 #include <qsim/qsim.hpp>
@@ -159,7 +159,8 @@ TEST_CASE("memory refusals give the bytes asked for", "[robustness][memory]") {
   }
   CHECK_THROWS_WITH(qsim::StateVector<float>(63), Contains("at most 62 qubits"));
   CHECK_THROWS_AS(qsim::detail::check_bytes_fit(std::ldexp(1.0L, 70), "a buffer"), qsim::out_of_memory);
-  CHECK_THROWS_WITH(qsim::detail::check_bytes_fit(std::ldexp(1.0L, 70), "a buffer"), Contains("a buffer needs 2^70 bytes"));
+  CHECK_THROWS_WITH(qsim::detail::check_bytes_fit(std::ldexp(1.0L, 70), "a buffer"),
+                    Contains("a buffer needs 2^70 bytes"));
 }
 
 TEST_CASE("shots are bounded and cost no memory per shot when counted", "[robustness][shots]") {

@@ -31,8 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   qsim::qasm::ParseOptions again;
   again.max_operations = std::size_t{1} << 20;  // iswap/ryy come back through their definitions
   const qsim::Circuit back = qsim::qasm::parse(exported, "exported.qasm", again);
-  fuzz::check(back.num_qubits() == c.num_qubits() && back.num_clbits() == c.num_clbits(),
-              "export keeps the registers");
+  fuzz::check(back.num_qubits() == c.num_qubits() && back.num_clbits() == c.num_clbits(), "export keeps the registers");
   if (c.num_qubits() > 0 && c.num_qubits() <= 6 && c.size() <= 512 && !c.has_mid_circuit_operations()) {
     qsim::Simulator<double> sim(qsim::SimulatorOptions{1, false, 0});
     const auto p = sim.probabilities(c), q = sim.probabilities(back);

@@ -49,8 +49,8 @@ inline void validate_operation(const Operation& op, unsigned num_qubits, unsigne
   const auto qubit = [&](std::size_t i) { return i < nc ? op.controls[i] : op.targets[i - nc]; };
   for (std::size_t i = 0; i < count; ++i)
     if (qubit(i) >= num_qubits)
-      throw invalid_argument("qubit " + std::to_string(qubit(i)) + " out of range for a " +
-                             std::to_string(num_qubits) + "-qubit circuit (in " + what() + ")");
+      throw invalid_argument("qubit " + std::to_string(qubit(i)) + " out of range for a " + std::to_string(num_qubits) +
+                             "-qubit circuit (in " + what() + ")");
   if (op.kind != OpKind::barrier) {
     for (std::size_t i = 0; i < count; ++i)
       for (std::size_t j = i + 1; j < count; ++j)
@@ -68,8 +68,8 @@ inline void validate_operation(const Operation& op, unsigned num_qubits, unsigne
     if (cond.width == 0 || cond.width > num_clbits || cond.first > num_clbits - cond.width)
       throw invalid_argument("condition on classical bits " + std::to_string(cond.first) + ".." +
                              std::to_string(static_cast<unsigned long long>(cond.first) + cond.width) +
-                             " out of range for a circuit with " + std::to_string(num_clbits) +
-                             " classical bits (in " + what() + ")");
+                             " out of range for a circuit with " + std::to_string(num_clbits) + " classical bits (in " +
+                             what() + ")");
   }
   if (op.kind == OpKind::measure && op.clbits.size() != op.targets.size())
     throw invalid_argument("measure of " + std::to_string(op.targets.size()) + " qubit(s) into " +
@@ -113,8 +113,8 @@ inline void validate_operation(const Operation& op, unsigned num_qubits, unsigne
   if (op.matrix) throw invalid_argument("gate " + what() + " takes no matrix (only GateId::unitary does)");
   const GateInfo& info = gate_info(op.gate);
   if (op.targets.size() != info.num_targets)
-    throw invalid_argument("gate " + what() + " acts on " + std::to_string(info.num_targets) + " target qubit(s), got " +
-                           std::to_string(op.targets.size()));
+    throw invalid_argument("gate " + what() + " acts on " + std::to_string(info.num_targets) +
+                           " target qubit(s), got " + std::to_string(op.targets.size()));
   const bool u_with_phase = op.gate == GateId::u && op.params.size() == 4;
   if (op.params.size() != info.num_params && !u_with_phase)
     throw invalid_argument("gate " + what() + " takes " + std::to_string(info.num_params) + " angle(s), got " +

@@ -129,8 +129,8 @@ class StateVector {
 
   /// |amplitude|^2 of every basis state.
   std::vector<double> probabilities() const {
-    auto p = detail::checked_vector<double>(size(), "the probabilities of a " + std::to_string(num_qubits_) +
-                                                        "-qubit state");
+    auto p = detail::checked_vector<double>(size(),
+                                            "the probabilities of a " + std::to_string(num_qubits_) + "-qubit state");
     for (index_t i = 0; i < size(); ++i) p[i] = static_cast<double>(std::norm(data_[i]));
     return p;
   }

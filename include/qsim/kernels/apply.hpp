@@ -108,8 +108,10 @@ void apply_validated_gate(StateVector<T>& psi, const Operation& op, const Bindin
 /// apply_matrix). `threads` = 0 uses OpenMP's default.
 template <class T>
 void apply_gate(StateVector<T>& psi, const Operation& op, const Binding& b = {}, unsigned threads = 0) {
-  if (!op.is_gate()) throw invalid_argument("apply_gate takes a gate, got a " + qsim::detail::operation_description(op));
-  if (op.condition) throw invalid_argument("apply_gate cannot evaluate the condition of " + op.name() + ": use a Circuit");
+  if (!op.is_gate())
+    throw invalid_argument("apply_gate takes a gate, got a " + qsim::detail::operation_description(op));
+  if (op.condition)
+    throw invalid_argument("apply_gate cannot evaluate the condition of " + op.name() + ": use a Circuit");
   validate_operation(op, psi.num_qubits(), 0);
   detail::apply_validated_gate(psi, op, b, threads);
 }

@@ -34,9 +34,9 @@ inline std::string format_bits(index_t i, const std::vector<qubit_t>& qubits) {
   return key;
 }
 
-/// Counts of sampled basis indices restricted to `qubits` (marginalising the rest).
-inline Counts marginal_counts(const std::vector<index_t>& samples, const std::vector<qubit_t>& qubits) {
-  std::map<index_t, std::uint64_t> by_index;
+namespace detail {
+/// The basis-index mask of `qubits`; refuses a qubit past bit 63 and a repeated one.
+inline index_t marginal_mask(const std::vector<qubit_t>& qubits) {
   index_t mask = 0;
   for (auto q : qubits) {
     if (q >= 64) throw invalid_argument("qubit " + std::to_string(q) + " out of range for a basis index");
@@ -44,6 +44,14 @@ inline Counts marginal_counts(const std::vector<index_t>& samples, const std::ve
       throw invalid_argument("qubit " + std::to_string(q) + " appears twice in the marginal_counts qubits");
     mask |= index_t{1} << q;
   }
+  return mask;
+}
+}  // namespace detail
+
+/// Counts of sampled basis indices restricted to `qubits` (marginalising the rest).
+inline Counts marginal_counts(const std::vector<index_t>& samples, const std::vector<qubit_t>& qubits) {
+  std::map<index_t, std::uint64_t> by_index;
+  const index_t mask = detail::marginal_mask(qubits);
   for (auto s : samples) ++by_index[s & mask];
   Counts out;
   for (const auto& [i, c] : by_index) out[format_bits(i, qubits)] += c;

@@ -239,8 +239,10 @@ void apply_validated_gate(DistributedStateVector<T>& psi, const Operation& op, c
 template <class T>
 void apply_gate(DistributedStateVector<T>& psi, const Operation& op, const Binding& b = {},
                 GlobalGateStrategy strategy = GlobalGateStrategy::automatic) {
-  if (!op.is_gate()) throw invalid_argument("apply_gate takes a gate, got a " + qsim::detail::operation_description(op));
-  if (op.condition) throw invalid_argument("apply_gate cannot evaluate the condition of " + op.name() + ": use a Circuit");
+  if (!op.is_gate())
+    throw invalid_argument("apply_gate takes a gate, got a " + qsim::detail::operation_description(op));
+  if (op.condition)
+    throw invalid_argument("apply_gate cannot evaluate the condition of " + op.name() + ": use a Circuit");
   validate_operation(op, psi.num_qubits(), 0);
   detail::apply_validated_gate(psi, op, b, strategy);
 }

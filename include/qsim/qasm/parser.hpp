@@ -4,9 +4,9 @@
 #include <charconv>
 #include <cmath>
 #include <deque>
+#include <fstream>
 #include <istream>
 #include <limits>
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -81,10 +81,9 @@ class Parser {
   Parser(std::string_view text, std::string file, const ParseOptions& options)
       : file_(std::move(file)), options_(options), lexer_(text, file_) {
     if (text.size() > options_.max_input_bytes)
-      throw parse_error(Location{file_, 1, 1}, "input of " + std::to_string(text.size()) +
-                                                   " bytes is longer than the limit of " +
-                                                   std::to_string(options_.max_input_bytes) +
-                                                   " bytes (ParseOptions::max_input_bytes)");
+      throw parse_error(Location{file_, 1, 1},
+                        "input of " + std::to_string(text.size()) + " bytes is longer than the limit of " +
+                            std::to_string(options_.max_input_bytes) + " bytes (ParseOptions::max_input_bytes)");
     fill();
     add_builtin("U", {"theta", "phi", "lambda"}, {"q"});
     add_builtin("CX", {}, {"c", "t"});
@@ -131,7 +130,7 @@ class Parser {
   std::size_t work_limit() const {
     const std::size_t m = options_.max_operations;  // saturating: SIZE_MAX means no limit
     return m > (std::numeric_limits<std::size_t>::max() - 1024) / 4 ? std::numeric_limits<std::size_t>::max()
-                                                                     : 4 * m + 1024;
+                                                                    : 4 * m + 1024;
   }
   void count_work(const Token& at) {
     if (++work_ > work_limit())
@@ -240,15 +239,15 @@ class Parser {
       fail(name_tok, "a register named '" + name + "' already exists");
     if (size == 0) fail(size_tok, "register '" + name + "' has size 0");
     const unsigned long long current = quantum ? circuit_.num_qubits() : circuit_.num_clbits();
-    const unsigned limit = std::min(quantum ? options_.max_qubits : options_.max_clbits,
-                                    quantum ? qsim::max_qubits : qsim::max_clbits);
+    const unsigned limit =
+        std::min(quantum ? options_.max_qubits : options_.max_clbits, quantum ? qsim::max_qubits : qsim::max_clbits);
     const std::string total = size > std::numeric_limits<unsigned long long>::max() - current  // would wrap
                                   ? "more than " + std::to_string(limit)
                                   : std::to_string(current + size);
     if (size > limit - current)
       fail(size_tok, std::string(quantum ? "quantum" : "classical") + " register '" + name + "' of size " +
-                         std::to_string(size) + " would make " + total +
-                         (quantum ? " qubits" : " bits") + "; at most " + std::to_string(limit) + " are supported");
+                         std::to_string(size) + " would make " + total + (quantum ? " qubits" : " bits") +
+                         "; at most " + std::to_string(limit) + " are supported");
     const auto n = static_cast<unsigned>(size);
     unsigned first = 0;
     try {

@@ -76,7 +76,9 @@ class Simulator {
   }
 
   /// Applies one gate to `psi`, checked as Circuit::append checks it.
-  void apply(const Operation& op, State& psi, const Binding& b = {}) const { kernels::apply_gate(psi, op, b, options_.threads); }
+  void apply(const Operation& op, State& psi, const Binding& b = {}) const {
+    kernels::apply_gate(psi, op, b, options_.threads);
+  }
 
   /**
    * Applies the gates ops[first, last) to `psi` with this simulator's fusion
@@ -85,7 +87,8 @@ class Simulator {
   void apply_gates(const Operation* first, const Operation* last, State& psi, const Binding& b = {}) const {
     const unsigned k = fused_qubits(psi.num_qubits());
     if (k == 0 || last - first < 2) {
-      for (const Operation* op = first; op != last; ++op) kernels::detail::apply_validated_gate(psi, *op, b, options_.threads);
+      for (const Operation* op = first; op != last; ++op)
+        kernels::detail::apply_validated_gate(psi, *op, b, options_.threads);
       return;
     }
     fusion::apply_fused(psi, fusion::fuse(first, last, b, k), b, options_.threads);
@@ -99,22 +102,19 @@ class Simulator {
   /// `shots` basis indices drawn from the final state (measurements ignored), in random order.
   std::vector<index_t> sample(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b = {}) const {
     check_shots(shots);
-    detail::check_bytes_fit(static_cast<long double>(shots) * sizeof(index_t), "a list of " + std::to_string(shots) + " shots");
+    detail::check_bytes_fit(static_cast<long double>(shots) * sizeof(index_t),
+                            "a list of " + std::to_string(shots) + " shots");
     return sample_indices(unitary_part(c, b), shots, seed);
   }
 
   /// Counts over `qubits` only (qubits.back() leftmost in each key).
   Counts marginal_counts(const Circuit& c, const std::vector<qubit_t>& qubits, std::uint64_t shots, std::uint64_t seed,
                          const Binding& b = {}) const {
-    index_t seen = 0;
-    for (auto q : qubits) {
+    for (auto q : qubits)
       if (q >= c.num_qubits())
         throw invalid_argument("qubit " + std::to_string(q) + " out of range for a " + std::to_string(c.num_qubits()) +
                                "-qubit circuit");
-      if ((seen >> q) & 1U)
-        throw invalid_argument("qubit " + std::to_string(q) + " appears twice in the marginal_counts qubits");
-      seen |= index_t{1} << q;
-    }
+    detail::marginal_mask(qubits);  // a repeated qubit is refused before anything is simulated
     return qsim::marginal_counts(sample(c, shots, seed, b), qubits);
   }
 
