@@ -22,7 +22,7 @@ void BM_rmw(benchmark::State& st, unsigned n, unsigned threads) {
   const auto count = static_cast<qsim::index_t>(2 * psi.size());
   T a = static_cast<T>(0.999);
   for (auto _ : st) {
-    qsim::kernels::detail::parallel_ranges(count, psi.size(), threads, [&](qsim::index_t b, qsim::index_t e) {
+    qsim::kernels::ParallelFor(threads).ranges(count, psi.size(), [&](qsim::index_t b, qsim::index_t e) {
       for (qsim::index_t i = b; i < e; ++i) data[i] *= a;
     });
     a = static_cast<T>(1) / a;
@@ -37,7 +37,7 @@ void BM_copy(benchmark::State& st, unsigned n, unsigned threads) {
   qsim::StateVector<T> dst(n);
   const qsim::index_t count = src.size();
   for (auto _ : st) {
-    qsim::kernels::detail::parallel_ranges(count, count, threads, [&](qsim::index_t b, qsim::index_t e) {
+    qsim::kernels::ParallelFor(threads).ranges(count, count, [&](qsim::index_t b, qsim::index_t e) {
       std::memcpy(static_cast<void*>(dst.data() + b), src.data() + b, (e - b) * sizeof(std::complex<T>));
     });
     benchmark::ClobberMemory();
@@ -50,7 +50,7 @@ void BM_gate(benchmark::State& st, unsigned n, unsigned threads, Operation op) {
   auto psi = qbench::random_state<T>(n);
   qsim::validate_operation(op, n, 0);  // once: the rows time the kernels, not the checks
   for (auto _ : st) {
-    qsim::kernels::detail::apply_validated_gate(psi, op, {}, threads);
+    qsim::kernels::apply_validated_gate(psi, op, {}, threads);
     benchmark::ClobberMemory();
   }
   qbench::set_counters<T>(st, n, 1, 1);

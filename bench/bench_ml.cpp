@@ -59,8 +59,9 @@ double fused_forward(const Workload& wl, qsim::StateVector<double>& psi) {
   for (const auto& op : wl.c.operations()) {
     qsim::index_t cmask = 0;
     for (auto q : op.controls) cmask |= qsim::index_t{1} << q;
-    qsim::ml::detail::fused_one_target<double>(psi.data(), nullptr, psi.num_qubits(), op.targets[0], cmask,
-                                               op.bound_matrix(wl.binding()), none, nullptr);
+    qsim::kernels::active_kernels<double>().adjoint_one_target(psi, nullptr, op.targets[0], cmask,
+                                                               op.bound_matrix(wl.binding()), none, nullptr,
+                                                               qsim::GateId::unitary);
   }
   return qsim::ml::expectation(psi, wl.h);
 }

@@ -127,6 +127,15 @@ int main(int argc, char** argv) {
       std::cout << usage;
       return 0;
     }
+    if (o.version || o.info) {
+      std::cout << "qsim-run " << qsim::version_string() << '\n';
+      if (o.info) {
+        std::cout << qsim::kernels::kernel_description() << '\n'
+                  << "threads: " << qsim::kernels::ParallelFor(o.threads).threads_for(~qsim::index_t{0})
+                  << (o.threads == 0 ? " (OpenMP default)" : "") << '\n';
+      }
+      return 0;
+    }
     qsim::qasm::ParseOptions parse_options;
     parse_options.max_input_bytes = o.max_input_bytes;
     qsim::Circuit circuit;

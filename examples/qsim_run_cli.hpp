@@ -27,6 +27,8 @@ const char* const usage =
     "  --svg FILE         write the counts as an SVG bar chart\n"
     "  --max-input-bytes B  refuse input files longer than B bytes (default 67108864, 64 MiB)\n"
     "  --max-shots N      refuse more than N shots (default 1000000000)\n"
+    "  --info             print the version, the kernels' instruction set and the threads, then exit\n"
+    "  --version          print the version, then exit\n"
     "  --help             print this text\n";
 
 struct Options {
@@ -42,6 +44,8 @@ struct Options {
   std::size_t max_input_bytes = std::size_t{64} << 20;
   std::uint64_t max_shots = 1'000'000'000;
   bool help = false;
+  bool version = false;
+  bool info = false;
 };
 
 inline Options parse_arguments(int argc, char** argv) {
@@ -66,6 +70,10 @@ inline Options parse_arguments(int argc, char** argv) {
     if (arg == "--help" || arg == "-h") {
       if (inline_value) throw usage_error(arg + " takes no value");
       o.help = true;
+    } else if (arg == "--version") {
+      flag(o.version);
+    } else if (arg == "--info") {
+      flag(o.info);
     } else if (arg == "--shots") {
       o.shots = cli::parse_number<std::uint64_t>(arg, value(), 1);
     } else if (arg == "--seed") {
@@ -100,7 +108,7 @@ inline Options parse_arguments(int argc, char** argv) {
       have_file = true;
     }
   }
-  if (o.help) return o;
+  if (o.help || o.version || o.info) return o;
   if (!have_file) throw usage_error("no input file (use '-' for standard input)");
   if (o.shots > o.max_shots)
     throw usage_error("--shots " + std::to_string(o.shots) + " exceeds the limit of " + std::to_string(o.max_shots) +

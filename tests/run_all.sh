@@ -4,7 +4,8 @@
 #   sanitize   AddressSanitizer + UndefinedBehaviorSanitizer, -fno-sanitize-recover, at -O0 -g1:
 #              GCC 12 needs minutes per file to optimise the instrumented SIMD kernel templates
 #              (-O1: 6 min for examples/ghz.cpp, -O0: 17 s); -g1 keeps line tables for the reports
-#   portable   no -march=native: xsimd falls back to SSE2 (or scalar)
+#   portable   no -march=native for the tests either (the prebuilt kernels still pick their build at run
+#              time; test_kernels_header_only runs the SSE2 kernels compiled into the test)
 #   fuzz       the libFuzzer targets (clang: OpenQASM, qsim-run arguments, C++ API), 30 s each
 # Each build runs ctest; native also runs each benchmark row kind once on small n. Build folders: build-test-<name>. Pass build names to run a subset.
 set -euo pipefail

@@ -145,7 +145,7 @@ TEMPLATE_TEST_CASE("fused circuits match the unfused oracle for every k", "[fusi
       qsim::SimulatorOptions o;
       o.max_fused_qubits = k;
       o.threads = 1 + k % 2;
-      kcheck::ForceThreading force;
+      o.parallel_min_amplitudes = 0;
       const auto got = qsim::Simulator<TestType>(o).statevector(c);
       INFO("n=" << n << " k=" << k);
       REQUIRE(kcheck::distance(got, expect) <= circuit_tolerance<TestType>(gates));
@@ -243,10 +243,10 @@ TEST_CASE("results and seeded counts do not depend on the thread count", "[fusio
   const unsigned n = 11;
   auto c = random_circuit(n, 50, rng);
   c.measure_all();
-  kcheck::ForceThreading force;
   qsim::SimulatorOptions one, two;
   one.threads = 1;
   two.threads = 2;
+  one.parallel_min_amplitudes = two.parallel_min_amplitudes = 0;
   const auto a = qsim::Simulator<double>(one).statevector(c, 5);
   const auto b = qsim::Simulator<double>(two).statevector(c, 5);
   CHECK(kcheck::distance(a, b) == 0.0);

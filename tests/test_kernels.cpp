@@ -28,21 +28,29 @@ Operation make_matrix_op(qsim::Matrix m, Qs targets, Qs controls) {
   return op;
 }
 
-// Applies op with the fast kernels at 1 and 2 threads; both must match the
-// oracle, and each other exactly (the split over threads changes nothing).
+// Applies op with every build of the fast kernels this CPU runs (SSE2, AVX2,
+// AVX-512 in the prebuilt library), at 1 and 2 threads; each must match the
+// oracle, and the two thread counts each other exactly (the split over
+// threads changes nothing). The public entry point is checked too.
 template <class T>
 void check(const Operation& op, unsigned n, std::mt19937_64& rng) {
   const auto psi = kcheck::random_psi<T>(n, rng);
   auto expect = psi;
   qsim::kernels::reference::apply_matrix(expect, op.targets, op.controls, op.bound_matrix());
-  kcheck::ForceThreading force;
-  auto one = psi, two = psi;
-  qsim::kernels::apply_gate(one, op, {}, 1);
-  qsim::kernels::apply_gate(two, op, {}, 2);
   INFO("gate " << op.name() << " n=" << n << " targets " << Catch::Detail::stringify(op.targets) << " controls "
                << Catch::Detail::stringify(op.controls));
-  REQUIRE(kcheck::distance(one, expect) <= ref::tolerance<T>());
-  REQUIRE(kcheck::distance(one, two) == 0.0);
+  for (const auto* kernels : qsim::kernels::available_kernels<T>()) {
+    INFO("kernels " << kernels->arch);
+    auto one = psi, two = psi;
+    const qsim::Matrix m = op.bound_matrix();
+    kernels->apply_matrix(one, op.targets, op.controls, m, kcheck::forced_threads(1), qsim::kernels::matrix_kind(op));
+    kernels->apply_matrix(two, op.targets, op.controls, m, kcheck::forced_threads(2), qsim::kernels::matrix_kind(op));
+    REQUIRE(kcheck::distance(one, expect) <= ref::tolerance<T>());
+    REQUIRE(kcheck::distance(one, two) == 0.0);
+  }
+  auto checked = psi;
+  qsim::kernels::apply_gate(checked, op, {}, kcheck::forced_threads(2));
+  REQUIRE(kcheck::distance(checked, expect) <= ref::tolerance<T>());
 }
 
 qsim::Matrix random_diagonal(unsigned k, std::mt19937_64& rng) {
@@ -175,4 +183,63 @@ TEST_CASE("bad gates are refused with a message naming the value", "[kernels]") 
                     Catch::Contains("qubit 1 used twice"));
   CHECK_THROWS_AS(qsim::kernels::apply_matrix(psi, {0, 1}, {}, qsim::gate_matrix(GateId::h)), qsim::invalid_argument);
   CHECK_THROWS_AS(qsim::kernels::apply_matrix(psi, {}, {}, qsim::Matrix{1.0}), qsim::invalid_argument);
+}
+
+TEMPLATE_TEST_CASE("probability and collapse of every build match the oracle on any thread count", "[kernels][measure]",
+                   float, double) {
+  std::mt19937_64 rng(17);
+  for (unsigned n = 1; n <= 14; ++n)
+    for (unsigned q = 0; q < n; ++q) {
+      const auto psi = kcheck::random_psi<TestType>(n, rng);
+      const double expect = qsim::kernels::reference::probability_one(psi, q);
+      const int outcome = static_cast<int>((n + q) % 2);
+      const double p = outcome ? expect : 1.0 - expect;
+      auto collapsed = psi;
+      qsim::kernels::reference::collapse(collapsed, q, outcome, p);
+      INFO("n=" << n << " q=" << q);
+      for (const auto* kernels : qsim::kernels::available_kernels<TestType>()) {
+        INFO("kernels " << kernels->arch);
+        const double one = kernels->probability_one(psi, q, kcheck::forced_threads(1));
+        const double two = kernels->probability_one(psi, q, kcheck::forced_threads(2));
+        REQUIRE(one == two);
+        // The oracle rounds each |amplitude|^2 to T; the kernels sum them in double.
+        REQUIRE(std::abs(one - expect) <= (sizeof(TestType) == 4 ? 1e-6 : 1e-13));
+        auto a = psi, b = psi;
+        kernels->collapse(a, q, outcome, p, kcheck::forced_threads(1));
+        kernels->collapse(b, q, outcome, p, kcheck::forced_threads(2));
+        REQUIRE(kcheck::distance(a, b) == 0.0);
+        REQUIRE(kcheck::distance(a, collapsed) <= ref::tolerance<TestType>());
+      }
+      CHECK(qsim::kernels::probability_one(psi, q) == Approx(expect).margin(sizeof(TestType) == 4 ? 1e-6 : 1e-13));
+    }
+}
+
+TEMPLATE_TEST_CASE("merged diagonals of every build match the oracle", "[kernels]", float, double) {
+  std::mt19937_64 rng(18);
+  std::uniform_real_distribution<double> phase(-3.2, 3.2);
+  for (unsigned n = 1; n <= 12; ++n)
+    for (unsigned k = 1; k <= std::min(n, 8U); ++k) {
+      const auto psi = kcheck::random_psi<TestType>(n, rng);
+      const auto qubits = kcheck::pick(n, k, rng);
+      std::vector<std::complex<double>> diag(std::size_t{1} << k);
+      for (auto& d : diag) d = std::polar(1.0, phase(rng));
+      qsim::Matrix dense(diag.size() * diag.size(), 0.0);
+      for (std::size_t j = 0; j < diag.size(); ++j) dense[j * diag.size() + j] = diag[j];
+      auto expect = psi;
+      qsim::kernels::reference::apply_matrix(expect, qubits, {}, dense);
+      INFO("n=" << n << " qubits " << Catch::Detail::stringify(qubits));
+      for (const auto* kernels : qsim::kernels::available_kernels<TestType>()) {
+        INFO("kernels " << kernels->arch);
+        auto one = psi, two = psi;
+        kernels->apply_diagonal(one, qubits, diag, kcheck::forced_threads(1));
+        kernels->apply_diagonal(two, qubits, diag, kcheck::forced_threads(2));
+        REQUIRE(kcheck::distance(one, expect) <= ref::tolerance<TestType>());
+        REQUIRE(kcheck::distance(one, two) == 0.0);
+      }
+    }
+  qsim::StateVector<double> psi(2);
+  CHECK_THROWS_WITH(qsim::kernels::apply_diagonal(psi, {0, 0}, {1, 1, 1, 1}), Catch::Contains("used twice"));
+  CHECK_THROWS_WITH(qsim::kernels::apply_diagonal(psi, {2}, {1, 1}), Catch::Contains("qubit 2 out of range"));
+  CHECK_THROWS_WITH(qsim::kernels::apply_diagonal(psi, {0}, {1, 1, 1}), Catch::Contains("a diagonal of 3 entries"));
+  CHECK_THROWS_WITH(qsim::kernels::collapse(psi, 0, 1, 0.0), Catch::Contains("positive probability"));
 }

@@ -54,7 +54,7 @@ TEST_CASE("block prefetch requests each touched line once, ahead of use", "[kern
           begin, end, insert, 0, prefetch,
           [&](index_t base) {
             for (index_t j = 0; j < (index_t{1} << k); ++j) {
-              const std::size_t offset = (base + qsim::kernels::detail::spread(j, targets)) * line;
+              const std::size_t offset = (base + qsim::kernels::detail::spread_bits(j, targets)) * line;
               touched.insert(offset);
               // Lines of the first `lead` blocks have nobody to request them.
               if ((g >> prefetch.block_log()) >= prefetch.lead_blocks() && requested.count(offset) == 0) late = true;

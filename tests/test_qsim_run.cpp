@@ -153,6 +153,31 @@ TEST_CASE("qsim-run: exit code 2 and a message on stderr for bad arguments and b
   CHECK_THAT(r.out, Catch::StartsWith("usage: qsim-run FILE.qasm"));
 }
 
+TEST_CASE("qsim-run --info names the kernels it runs on, --version the version", "[qsim-run][kernels]") {
+  Result r = run("--version");
+  CHECK(r.code == 0);
+  CHECK(r.out == std::string("qsim-run ") + qsim::version_string() + "\n");
+  r = run("--info");
+  CHECK(r.code == 0);
+  // qsim-run is built with the same kernel library as this test and chooses on the same CPU.
+  CHECK_THAT(r.out, Catch::Contains(std::string("kernels: ") + qsim::kernels::active_kernels<double>().arch + " ("));
+  CHECK_THAT(r.out, Catch::Contains("threads: "));
+  if (qsim::kernels::kernels_are_prebuilt) {
+    CHECK_THAT(r.out, Catch::Contains("prebuilt, chosen at run time"));
+    // Forced to the baseline build, it says so and still runs correctly.
+    const std::string forced = "QSIM_KERNEL_ARCH=sse2 ";
+    const int status = std::system((forced + "'" + QSIM_RUN_EXE + "' --info >'" + (work_dir() / "info.txt").string() + "'").c_str());
+    CHECK(WIFEXITED(status));
+    CHECK_THAT(slurp(work_dir() / "info.txt"), Catch::Contains("kernels: sse2 (prebuilt"));
+    const int bad = std::system((std::string("QSIM_KERNEL_ARCH=nosuch '") + QSIM_RUN_EXE + "' " + QSIM_GHZ_QASM + " >/dev/null 2>'" + (work_dir() / "bad.txt").string() + "'").c_str());
+    CHECK(WEXITSTATUS(bad) == 2);
+    CHECK_THAT(slurp(work_dir() / "bad.txt"), Catch::Contains("QSIM_KERNEL_ARCH=nosuch is not a build of this library"));
+  }
+  r = run("--info=3");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--info takes no value"));
+}
+
 TEST_CASE("qsim-run runs every corpus circuit", "[qsim-run]") {
   const fs::path dir = fs::path(QSIM_SHARED_DIR) / "qasm";
   if (!fs::is_directory(dir)) {

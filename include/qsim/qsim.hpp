@@ -1,12 +1,8 @@
 #pragma once
-/// Umbrella header: every public header except the optional MPI layer (qsim/mpi.hpp).
+/// Umbrella header: every public header except the optional MPI layer
+/// (qsim/mpi.hpp). qsim/core.hpp is the part without Eigen and energy.
 
-#include "qsim/circuit/circuit.hpp"
-#include "qsim/circuit/operation.hpp"
-#include "qsim/circuit/validate.hpp"
-#include "qsim/core/config.hpp"
-#include "qsim/core/error.hpp"
-#include "qsim/core/state_vector.hpp"
+#include "qsim/core.hpp"
 #include "qsim/energy/bandwidth.hpp"
 #include "qsim/energy/benchmark.hpp"
 #include "qsim/energy/cpu_time.hpp"
@@ -16,18 +12,4 @@
 #include "qsim/energy/rapl.hpp"
 #include "qsim/energy/report.hpp"
 #include "qsim/energy/report_io.hpp"
-#include "qsim/gates/gate_id.hpp"
-#include "qsim/gates/matrices.hpp"
-#include "qsim/gates/param.hpp"
-#include "qsim/io/histogram.hpp"
-#include "qsim/io/svg_chart.hpp"
-#include "qsim/kernels/apply.hpp"
-#include "qsim/kernels/reference.hpp"
-#include "qsim/measure/counts.hpp"
-#include "qsim/measure/random.hpp"
-#include "qsim/measure/sampling.hpp"
 #include "qsim/ml/ml.hpp"
-#include "qsim/qasm/exporter.hpp"
-#include "qsim/qasm/parse_error.hpp"
-#include "qsim/qasm/parser.hpp"
-#include "qsim/simulator/simulator.hpp"

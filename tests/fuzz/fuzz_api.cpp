@@ -13,7 +13,7 @@
 #include <memory>
 #include <vector>
 
-#include <qsim/kernels/apply.hpp>
+#include <qsim/circuit/apply_gate.hpp>
 
 #include "fuzz_support.hpp"
 

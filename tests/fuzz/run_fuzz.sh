@@ -23,25 +23,28 @@ if [ -z "$cxx" ]; then
 fi
 mkdir -p "$build/obj"
 # Everything compiles in parallel; the gate kernels, the heavy part, once
-# per precision for all targets
-# (QSIM_EXTERN_KERNELS, as qsim's own CMake build does).
-flags=(-std=c++17 -g -O1 -fno-sanitize-recover=all -Iinclude)
+# for all targets, as the prebuilt library (src/): the baseline and AVX2
+# builds and the dispatcher, so the fuzzed runs use the build this CPU picks.
+flags=(-std=c++17 -g -O1 -fno-sanitize-recover=all -Iinclude -Isrc)
 nolink=-fsanitize=fuzzer-no-link,address,undefined
 pids=()
 kernels=()
-for t in "${targets[@]}"; do [ "$t" = cli ] || kernels=("$build/obj/kernels_float.o" "$build/obj/kernels_double.o"); done
+for t in "${targets[@]}"; do
+  [ "$t" = cli ] || kernels=("$build/obj/kernels_baseline.o" "$build/obj/kernels_avx2.o" "$build/obj/kernels_dispatch.o")
+done
 if [ ${#kernels[@]} -gt 0 ]; then
-  for p in float double; do
-    printf '#include <qsim/kernels/apply.hpp>\nQSIM_BEGIN_NAMESPACE\nnamespace kernels {\nQSIM_KERNEL_INSTANCES(, %s)\n}\nQSIM_END_NAMESPACE\n' "$p" \
-      >"$build/obj/kernels_$p.cpp"
-    # -O0: clang needs 8 minutes per precision at -O1 with the sanitizers,
-    # and the fuzzed states have at most 8 qubits.
-    "$cxx" "${flags[@]}" -O0 "$nolink" -DQSIM_EXTERN_KERNELS -c "$build/obj/kernels_$p.cpp" -o "$build/obj/kernels_$p.o" &
-    pids+=($!)
-  done
+  # -O0: clang needs 8 minutes per precision at -O1 with the sanitizers,
+  # and the fuzzed states have at most 8 qubits.
+  "$cxx" "${flags[@]}" -O0 "$nolink" -DQSIM_KERNEL_BUILD=baseline -c src/kernels_arch.cpp -o "$build/obj/kernels_baseline.o" &
+  pids+=($!)
+  "$cxx" "${flags[@]}" -O0 "$nolink" -DQSIM_KERNEL_BUILD=avx2 -mavx2 -mfma -c src/kernels_arch.cpp -o "$build/obj/kernels_avx2.o" &
+  pids+=($!)
+  "$cxx" "${flags[@]}" "$nolink" -DQSIM_PREBUILT_KERNELS -DQSIM_BUILD_BASELINE -DQSIM_BUILD_AVX2 -c src/kernels_dispatch.cpp \
+    -o "$build/obj/kernels_dispatch.o" &
+  pids+=($!)
 fi
 for t in "${targets[@]}"; do
-  "$cxx" "${flags[@]}" "$nolink" -DQSIM_EXTERN_KERNELS -c tests/fuzz/fuzz_"$t".cpp -o "$build/obj/fuzz_$t.o" &
+  "$cxx" "${flags[@]}" "$nolink" -DQSIM_PREBUILT_KERNELS -c tests/fuzz/fuzz_"$t".cpp -o "$build/obj/fuzz_$t.o" &
   pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p"; done

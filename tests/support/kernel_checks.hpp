@@ -1,7 +1,7 @@
 #pragma once
 // Helpers shared by the fast-kernel and fusion tests: random states, the
-// distance between two states, and a scope that forces the OpenMP paths on
-// small states so that thread counts 1 and 2 are both exercised.
+// distance between two states, and a thread policy that forces the OpenMP
+// paths on small states so that thread counts 1 and 2 are both exercised.
 #include <algorithm>
 #include <complex>
 #include <random>
@@ -24,14 +24,9 @@ double distance(const qsim::StateVector<T>& a, const qsim::StateVector<T>& b) {
   return d;
 }
 
-/// While alive, every kernel parallelises whatever the state size.
-struct ForceThreading {
-  qsim::index_t saved = qsim::kernels::detail::parallel_threshold;
-  ForceThreading() { qsim::kernels::detail::parallel_threshold = 0; }
-  ~ForceThreading() { qsim::kernels::detail::parallel_threshold = saved; }
-  ForceThreading(const ForceThreading&) = delete;
-  ForceThreading& operator=(const ForceThreading&) = delete;
-};
+/// A policy that threads every sweep, whatever the state size, so that
+/// thread counts 1 and 2 both run the threaded paths on small states.
+inline qsim::kernels::ParallelFor forced_threads(unsigned threads) { return {threads, 0}; }
 
 /// `count` distinct qubits out of n, in random order.
 inline std::vector<unsigned> pick(unsigned n, unsigned count, std::mt19937_64& rng) {

@@ -6,18 +6,12 @@
 #include <vector>
 
 #include "qsim/circuit/operation.hpp"
+#include "qsim/circuit/register.hpp"
 #include "qsim/circuit/validate.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 
 QSIM_BEGIN_NAMESPACE
-
-/// A named, contiguous range of qubits or classical bits.
-struct Register {
-  std::string name;
-  unsigned offset = 0;
-  unsigned size = 0;
-};
 
 /// A gate as a value, for `Circuit::controlled` and `Circuit::append`.
 inline Operation make_gate(GateId id, std::vector<qubit_t> targets, std::vector<Param> params = {}) {

@@ -14,7 +14,16 @@
   }                        \
   }
 
+#define QSIM_STRINGIFY_(x) #x
+#define QSIM_STRINGIFY(x) QSIM_STRINGIFY_(x)
+
 QSIM_BEGIN_NAMESPACE
+/// "major.minor.patch" of these headers.
+inline const char* version_string() {
+  return QSIM_STRINGIFY(QSIM_VERSION_MAJOR) "." QSIM_STRINGIFY(QSIM_VERSION_MINOR) "." QSIM_STRINGIFY(
+      QSIM_VERSION_PATCH);
+}
+
 /// Qubit and classical-bit indices.
 using qubit_t = unsigned;
 using clbit_t = unsigned;

@@ -15,18 +15,17 @@
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"
+#include "qsim/gates/gather.hpp"
 #include "qsim/gates/matrices.hpp"
-#include "qsim/kernels/apply.hpp"
-#include "qsim/kernels/diagonal.hpp"
-#include "qsim/kernels/index.hpp"
+#include "qsim/circuit/apply_gate.hpp"
 
 QSIM_BEGIN_NAMESPACE
 namespace fusion {
 
 /// Largest merged diagonal, in qubits (its phase table has 2^k entries).
 inline constexpr unsigned max_diagonal_qubits = 10;
-/// Largest dense fused gate the kernels take.
-inline constexpr unsigned max_fused_qubits = 5;
+/// Largest dense fused gate: what the vector kernel takes.
+inline constexpr unsigned max_fused_qubits = kernels::max_dense_qubits;
 
 /**
  * The fused gate size used when SimulatorOptions::max_fused_qubits is 0.
@@ -53,8 +52,8 @@ struct FusedGate {
 namespace detail {
 
 inline bool is_diagonal_gate(const Operation& op) {
-  return op.gate != GateId::unitary ? gate_info(op.gate).diagonal
-                                    : kernels::detail::is_diagonal(*op.matrix, std::size_t{1} << op.targets.size());
+  return op.gate != GateId::unitary ? gate_info(op.gate).kind == GateClass::diagonal
+                                    : is_diagonal(*op.matrix, std::size_t{1} << op.targets.size());
 }
 
 // Position of each qubit of `op` inside the block's qubit list.
@@ -64,29 +63,15 @@ inline std::vector<qubit_t> positions(const std::vector<qubit_t>& block, const s
   return out;
 }
 
-// u <- G u for the block matrix u (dim x dim, row-major), G = op embedded in the block.
+// u <- G u for the block matrix u (dim x dim, row-major), G = op embedded in
+// the block: the gate applied to each column as to a state.
 inline void multiply_into(Matrix& u, std::size_t dim, const std::vector<qubit_t>& block, const Operation& op,
                           const Binding& b) {
   const Matrix g = op.bound_matrix(b);
   const auto t = positions(block, op.targets), c = positions(block, op.controls);
-  const std::size_t gd = std::size_t{1} << t.size();
-  std::size_t tmask = 0, cmask = 0;
-  for (auto p : t) tmask |= std::size_t{1} << p;
-  for (auto p : c) cmask |= std::size_t{1} << p;
-  std::vector<std::size_t> off(gd);
-  for (std::size_t j = 0; j < gd; ++j) off[j] = static_cast<std::size_t>(kernels::detail::spread(j, t));
-  std::vector<std::complex<double>> in(gd);
-  for (std::size_t base = 0; base < dim; ++base) {
-    if ((base & tmask) != 0 || (base & cmask) != cmask) continue;
-    for (std::size_t col = 0; col < dim; ++col) {
-      for (std::size_t j = 0; j < gd; ++j) in[j] = u[(base | off[j]) * dim + col];
-      for (std::size_t r = 0; r < gd; ++r) {
-        std::complex<double> s = 0;
-        for (std::size_t k = 0; k < gd; ++k) s += g[r * gd + k] * in[k];
-        u[(base | off[r]) * dim + col] = s;
-      }
-    }
-  }
+  for (std::size_t col = 0; col < dim; ++col)
+    qsim::detail::multiply_all_groups(dim, t, c, g,
+                                      [&](index_t i) -> std::complex<double>& { return u[i * dim + col]; });
 }
 
 // d <- diag(G) d for a diagonal op.
@@ -193,18 +178,14 @@ inline std::vector<FusedGate> fuse(const Operation* first, const Operation* last
 /// Applies fused passes in order (`b` binds the parameters of single gates).
 template <class T>
 void apply_fused(StateVector<T>& psi, const std::vector<FusedGate>& passes, const Binding& b = {},
-                 unsigned threads = 0) {
+                 const kernels::ParallelFor& par = {}) {
   for (const auto& f : passes) {
     if (f.single) {
-      kernels::detail::apply_validated_gate(psi, *f.single, b, threads);
+      kernels::apply_validated_gate(psi, *f.single, b, par);
     } else if (f.diagonal) {
-      for (auto q : f.qubits)
-        if (q >= psi.num_qubits())
-          throw invalid_argument("qubit " + std::to_string(q) + " out of range for a " +
-                                 std::to_string(psi.num_qubits()) + "-qubit state");
-      kernels::detail::apply_diagonal(psi, f.qubits, f.data, threads);
+      kernels::apply_diagonal(psi, f.qubits, f.data, par);
     } else {
-      kernels::apply_matrix(psi, f.qubits, {}, f.data, threads);
+      kernels::apply_matrix(psi, f.qubits, {}, f.data, par);
     }
   }
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "qsim/core/config.hpp"
+#include "qsim/kernels/arch.hpp"
 #include "qsim/core/state_vector.hpp"
 #include "qsim/gates/matrices.hpp"
 #include "qsim/kernels/index.hpp"
@@ -23,8 +24,7 @@
 #include "qsim/kernels/scalar.hpp"
 #include "qsim/kernels/simd.hpp"
 
-QSIM_BEGIN_NAMESPACE
-namespace kernels {
+QSIM_BEGIN_KERNEL_NAMESPACE
 namespace detail {
 
 /// Widest gate (targets plus controls folded into the register) the vector kernel takes.
@@ -41,11 +41,11 @@ struct DenseKernel {
   // `m` is 2^K x 2^K in canonical order: bits 0..KL-1 are the low targets in
   // ascending order, bits KL.. the high targets in ascending order.
   static void run(T* data, index_t groups, index_t amplitudes, const Matrix& m, const std::vector<index_t>& high_offset,
-                  const ZeroInserter& insert, unsigned threads) {
+                  const ZeroInserter& insert, const ParallelFor& par) {
     index_t hoff[DH];
     for (unsigned h = 0; h < DH; ++h) hoff[h] = 2 * high_offset[h];  // in reals
     if constexpr (LowMask == 0) {
-      run_broadcast(data, groups, amplitudes, m, hoff, insert, threads);
+      run_broadcast(data, groups, amplitudes, m, hoff, insert, par);
       return;
     }
     const unsigned dim = 1U << K;
@@ -67,7 +67,7 @@ struct DenseKernel {
     const B* pa = ca.data();
     const B* pb = cb.data();
     const BlockPrefetch prefetch(insert, low_qubits<T>, data, sizeof(B), groups);
-    parallel_ranges(groups, amplitudes, threads, [&](index_t begin, index_t end) {
+    par.ranges(groups, amplitudes, [&](index_t begin, index_t end) {
       // Locals the group loop keeps in registers: xsimd's stores may alias
       // anything, so values reached through the captures would be reloaded
       // for every group.
@@ -119,7 +119,7 @@ struct DenseKernel {
   // coefficient read instead of a 64-byte batch: the 5-qubit matrix fits L1).
   // Complex products: c*v = re*v + im*(swap_re_im(v) * (-1, 1)).
   static void run_broadcast(T* data, index_t groups, index_t amplitudes, const Matrix& m, const index_t* hoff,
-                            const ZeroInserter& insert, unsigned threads) {
+                            const ZeroInserter& insert, const ParallelFor& par) {
     std::vector<T> re(DH * DH), im(DH * DH);
     for (unsigned i = 0; i < DH * DH; ++i) {
       re[i] = static_cast<T>(m[i].real());
@@ -131,7 +131,7 @@ struct DenseKernel {
     const T* pr = re.data();
     const T* pi = im.data();
     const BlockPrefetch prefetch(insert, low_qubits<T>, data, sizeof(B), groups);
-    parallel_ranges(groups, amplitudes, threads, [&](index_t begin, index_t end) {
+    par.ranges(groups, amplitudes, [&](index_t begin, index_t end) {
       // Locals the group loop keeps in registers: xsimd's stores may alias
       // anything, so values reached through the captures would be reloaded
       // for every group.
@@ -202,10 +202,10 @@ inline Matrix permute_bits(const Matrix& m, const std::vector<unsigned>& order) 
 
 template <class T, unsigned KH, bool Real>
 void dispatch_low_mask(unsigned low_mask, T* data, index_t groups, index_t amplitudes, const Matrix& m,
-                       const std::vector<index_t>& high_offset, const ZeroInserter& insert, unsigned threads) {
+                       const std::vector<index_t>& high_offset, const ZeroInserter& insert, const ParallelFor& par) {
   static_for<(1U << low_qubits<T>)>([&](auto LM) {
     if constexpr (KH + popcount(LM) <= max_dense_qubits && KH + popcount(LM) > 0) {
-      if (low_mask == LM) DenseKernel<T, KH, LM, Real>::run(data, groups, amplitudes, m, high_offset, insert, threads);
+      if (low_mask == LM) DenseKernel<T, KH, LM, Real>::run(data, groups, amplitudes, m, high_offset, insert, par);
     }
   });
 }
@@ -217,7 +217,7 @@ void dispatch_low_mask(unsigned low_mask, T* data, index_t groups, index_t ampli
  */
 template <class T>
 void apply_dense(StateVector<T>& psi, const std::vector<qubit_t>& targets, const std::vector<qubit_t>& controls,
-                 const Matrix& m, unsigned threads) {
+                 const Matrix& m, const ParallelFor& par) {
   constexpr unsigned lq = low_qubits<T>;
   std::vector<qubit_t> eff = targets, high_controls;
   index_t control_mask = 0;
@@ -230,7 +230,7 @@ void apply_dense(StateVector<T>& psi, const std::vector<qubit_t>& targets, const
     }
   }
   if (psi.num_qubits() < lq || eff.size() > max_dense_qubits) {
-    apply_matrix_scalar(psi, targets, controls, m, threads);
+    apply_matrix_scalar(psi, targets, controls, m, par);
     return;
   }
   const Matrix folded =
@@ -251,7 +251,7 @@ void apply_dense(StateVector<T>& psi, const std::vector<qubit_t>& targets, const
   bool real = true;
   for (const auto& z : canonical) real = real && z.imag() == 0;
   std::vector<index_t> high_offset(std::size_t{1} << high.size());
-  for (std::size_t h = 0; h < high_offset.size(); ++h) high_offset[h] = spread(h, high);
+  for (std::size_t h = 0; h < high_offset.size(); ++h) high_offset[h] = spread_bits(h, high);
   std::vector<qubit_t> inserted = high;
   inserted.insert(inserted.end(), high_controls.begin(), high_controls.end());
   const ZeroInserter insert(inserted, control_mask);
@@ -260,9 +260,9 @@ void apply_dense(StateVector<T>& psi, const std::vector<qubit_t>& targets, const
   auto run = [&](auto kh_constant) {
     constexpr unsigned KH = decltype(kh_constant)::value;
     if (real)
-      dispatch_low_mask<T, KH, true>(low_mask, data, groups, psi.size(), canonical, high_offset, insert, threads);
+      dispatch_low_mask<T, KH, true>(low_mask, data, groups, psi.size(), canonical, high_offset, insert, par);
     else
-      dispatch_low_mask<T, KH, false>(low_mask, data, groups, psi.size(), canonical, high_offset, insert, threads);
+      dispatch_low_mask<T, KH, false>(low_mask, data, groups, psi.size(), canonical, high_offset, insert, par);
   };
   static_for<max_dense_qubits + 1>([&](auto KH) {
     if (high.size() == KH) run(KH);
@@ -270,5 +270,4 @@ void apply_dense(StateVector<T>& psi, const std::vector<qubit_t>& targets, const
 }
 
 }  // namespace detail
-}  // namespace kernels
-QSIM_END_NAMESPACE
+QSIM_END_KERNEL_NAMESPACE

@@ -11,13 +11,13 @@
 #include <vector>
 
 #include "qsim/core/config.hpp"
+#include "qsim/kernels/arch.hpp"
 #include "qsim/core/state_vector.hpp"
 #include "qsim/kernels/index.hpp"
 #include "qsim/kernels/parallel.hpp"
 #include "qsim/kernels/simd.hpp"
 
-QSIM_BEGIN_NAMESPACE
-namespace kernels {
+QSIM_BEGIN_KERNEL_NAMESPACE
 namespace detail {
 
 /// The diagonal of a gate on `targets` with `controls` folded in: a diagonal
@@ -33,7 +33,7 @@ inline std::vector<std::complex<double>> fold_controls_diagonal(const std::vecto
 /// Multiplies amplitude i by diag[index of i's bits at `qubits`] (bit b = qubits[b]).
 template <class T>
 void apply_diagonal(StateVector<T>& psi, const std::vector<qubit_t>& qubits,
-                    const std::vector<std::complex<double>>& diag, unsigned threads) {
+                    const std::vector<std::complex<double>>& diag, const ParallelFor& par) {
   using B = batch<T>;
   constexpr unsigned lq = low_qubits<T>;
   std::complex<T>* amps = psi.data();
@@ -98,7 +98,7 @@ void apply_diagonal(StateVector<T>& psi, const std::vector<qubit_t>& qubits,
   const unsigned run_log = high_pos.empty() ? 62 : *std::min_element(high_pos.begin(), high_pos.end());
   T* data = reinterpret_cast<T*>(amps);
   const index_t batches = psi.size() >> lq;
-  parallel_ranges(batches, psi.size(), threads, [&](index_t begin, index_t end) {
+  par.ranges(batches, psi.size(), [&](index_t begin, index_t end) {
     index_t i = begin;
     while (i < end) {
       const index_t stop = std::min(end, ((i >> run_log) + 1) << run_log);
@@ -117,5 +117,4 @@ void apply_diagonal(StateVector<T>& psi, const std::vector<qubit_t>& qubits,
 }
 
 }  // namespace detail
-}  // namespace kernels
-QSIM_END_NAMESPACE
+QSIM_END_KERNEL_NAMESPACE

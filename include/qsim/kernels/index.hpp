@@ -6,9 +6,10 @@
 #include <vector>
 
 #include "qsim/core/config.hpp"
+#include "qsim/gates/gather.hpp"
+#include "qsim/kernels/arch.hpp"
 
-QSIM_BEGIN_NAMESPACE
-namespace kernels {
+QSIM_BEGIN_KERNEL_NAMESPACE
 namespace detail {
 
 /// Maps a counter g to the index with zeros inserted at `positions`, then
@@ -68,13 +69,7 @@ inline void for_each_group(index_t begin, index_t end, const ZeroInserter& inser
 }
 
 /// Offset of matrix index j when bit b of j sits on qubit qubits[b].
-inline index_t spread(index_t j, const std::vector<qubit_t>& qubits) {
-  index_t out = 0;
-  for (std::size_t b = 0; b < qubits.size(); ++b)
-    if ((j >> b) & 1U) out |= index_t{1} << qubits[b];
-  return out;
-}
+using qsim::detail::spread_bits;
 
 }  // namespace detail
-}  // namespace kernels
-QSIM_END_NAMESPACE
+QSIM_END_KERNEL_NAMESPACE

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "qsim/core/config.hpp"
+#include "qsim/kernels/arch.hpp"
 #include "qsim/core/state_vector.hpp"
 #include "qsim/gates/matrices.hpp"
 #include "qsim/kernels/index.hpp"
@@ -15,8 +16,7 @@
 #include "qsim/kernels/prefetch.hpp"
 #include "qsim/kernels/simd.hpp"
 
-QSIM_BEGIN_NAMESPACE
-namespace kernels {
+QSIM_BEGIN_KERNEL_NAMESPACE
 namespace detail {
 
 /// For a permutation matrix (one exact 1 per column, zeros elsewhere), the
@@ -55,7 +55,7 @@ bool permutation_applies(const StateVector<T>& psi, const std::vector<qubit_t>& 
 
 template <class T>
 void apply_permutation(StateVector<T>& psi, const std::vector<qubit_t>& targets, const std::vector<qubit_t>& controls,
-                       const std::vector<unsigned>& row, unsigned threads) {
+                       const std::vector<unsigned>& row, const ParallelFor& par) {
   using B = batch<T>;
   constexpr unsigned lq = low_qubits<T>;
   index_t control_mask = 0;
@@ -72,7 +72,7 @@ void apply_permutation(StateVector<T>& psi, const std::vector<qubit_t>& targets,
     static_for<(lq > 0 ? lq : 1)>([&](auto Q) {
       if constexpr (Q < lq) {
         if (targets[0] != Q) return;
-        parallel_ranges(groups, psi.size(), threads, [&](index_t begin, index_t end) {
+        par.ranges(groups, psi.size(), [&](index_t begin, index_t end) {
           for_each_group(begin, end, insert, lq, prefetch, [&](index_t base) {
             T* p = data + 2 * base;
             xor_lanes<(2U << Q), T>(B::load_aligned(p)).store_aligned(p);
@@ -87,14 +87,14 @@ void apply_permutation(StateVector<T>& psi, const std::vector<qubit_t>& targets,
   std::vector<index_t> from, to;
   for (std::size_t j = 0; j < dim; ++j)
     if (row[j] != j) {
-      from.push_back(2 * spread(j, targets));
-      to.push_back(2 * spread(row[j], targets));
+      from.push_back(2 * spread_bits(j, targets));
+      to.push_back(2 * spread_bits(row[j], targets));
     }
   auto moves = [&](auto count_constant) {
     constexpr unsigned M = decltype(count_constant)::value;
     index_t src[M], dst[M];
     for (unsigned k = 0; k < M; ++k) src[k] = from[k], dst[k] = to[k];
-    parallel_ranges(groups, psi.size(), threads, [&](index_t begin, index_t end) {
+    par.ranges(groups, psi.size(), [&](index_t begin, index_t end) {
       for_each_group(begin, end, insert, lq, prefetch, [&](index_t base) {
         T* p = data + 2 * base;
         B v[M];
@@ -111,5 +111,4 @@ void apply_permutation(StateVector<T>& psi, const std::vector<qubit_t>& targets,
 }
 
 }  // namespace detail
-}  // namespace kernels
-QSIM_END_NAMESPACE
+QSIM_END_KERNEL_NAMESPACE

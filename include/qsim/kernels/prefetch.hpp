@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "qsim/core/config.hpp"
+#include "qsim/kernels/arch.hpp"
 #include "qsim/kernels/index.hpp"
 
 // Two hints: into L1 for blocks that fit it next to the block being
@@ -30,8 +31,7 @@
 #define QSIM_PREFETCH_L2(address) ((void)(address))
 #endif
 
-QSIM_BEGIN_NAMESPACE
-namespace kernels {
+QSIM_BEGIN_KERNEL_NAMESPACE
 namespace detail {
 
 class BlockPrefetch {
@@ -93,7 +93,7 @@ class BlockPrefetch {
     into_l1_ = block_bytes <= l1_block_bytes;
     near_ = ZeroInserter(near_controls, near_control_bits);
     for (index_t f = 0; f < (index_t{1} << far_targets.size()); ++f)
-      far_offsets_.push_back(spread(f, far_targets) * amplitude_bytes);
+      far_offsets_.push_back(spread_bits(f, far_targets) * amplitude_bytes);
     shift_ = shift;
     batch_bytes_ = batch_bytes;
     insert_ = &insert;
@@ -185,5 +185,4 @@ inline void for_each_group(index_t begin, index_t end, const ZeroInserter& inser
 }
 
 }  // namespace detail
-}  // namespace kernels
-QSIM_END_NAMESPACE
+QSIM_END_KERNEL_NAMESPACE

@@ -4,6 +4,7 @@
 
 #include "qsim/core/config.hpp"
 #include "qsim/core/state_vector.hpp"
+#include "qsim/gates/gather.hpp"
 #include "qsim/gates/matrices.hpp"
 
 QSIM_BEGIN_NAMESPACE
@@ -18,26 +19,9 @@ namespace reference {
 template <class T>
 void apply_matrix(StateVector<T>& psi, const std::vector<qubit_t>& targets, const std::vector<qubit_t>& controls,
                   const Matrix& m) {
-  const std::size_t k = targets.size();
-  const std::size_t dim = std::size_t{1} << k;
-  index_t target_mask = 0, control_mask = 0;
-  for (auto q : targets) target_mask |= index_t{1} << q;
-  for (auto q : controls) control_mask |= index_t{1} << q;
-  std::vector<index_t> offset(dim, 0);
-  for (std::size_t j = 0; j < dim; ++j)
-    for (std::size_t b = 0; b < k; ++b)
-      if ((j >> b) & 1U) offset[j] |= index_t{1} << targets[b];
-  std::vector<std::complex<double>> in(dim), out(dim);
-  for (index_t base = 0; base < psi.size(); ++base) {
-    if ((base & target_mask) != 0 || (base & control_mask) != control_mask) continue;
-    for (std::size_t j = 0; j < dim; ++j) in[j] = std::complex<double>(psi[base | offset[j]]);
-    for (std::size_t r = 0; r < dim; ++r) {
-      std::complex<double> s = 0;
-      for (std::size_t c = 0; c < dim; ++c) s += m[r * dim + c] * in[c];
-      out[r] = s;
-    }
-    for (std::size_t j = 0; j < dim; ++j) psi[base | offset[j]] = std::complex<T>(out[j]);
-  }
+  std::complex<T>* amps = psi.data();
+  qsim::detail::multiply_all_groups(psi.size(), targets, controls, m,
+                                    [amps](index_t i) -> std::complex<T>& { return amps[i]; });
 }
 
 /// Probability that qubit `q` reads 1.

@@ -10,6 +10,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "qsim/core/config.hpp"
+#include "qsim/kernels/arch.hpp"
 
 // The kernels' compile-time loops are nested lambdas; GCC's inliner gives up
 // on them in the widest instantiations unless told, leaving calls per FMA.
@@ -21,8 +22,7 @@
 #define QSIM_FORCE_INLINE inline
 #endif
 
-QSIM_BEGIN_NAMESPACE
-namespace kernels {
+QSIM_BEGIN_KERNEL_NAMESPACE
 namespace detail {
 
 /// Interleaved (re, im) amplitudes: one batch holds lanes / 2 complex numbers.
@@ -141,5 +141,4 @@ inline void complex_coefficients(F&& lane_value, batch<T>& a, batch<T>& b) {
 }
 
 }  // namespace detail
-}  // namespace kernels
-QSIM_END_NAMESPACE
+QSIM_END_KERNEL_NAMESPACE

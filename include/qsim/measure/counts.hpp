@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "qsim/circuit/circuit.hpp"
+#include "qsim/circuit/register.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 

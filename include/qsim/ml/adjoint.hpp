@@ -7,8 +7,7 @@
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"
-#include "qsim/kernels/apply.hpp"
-#include "qsim/ml/detail/adjoint_kernels.hpp"
+#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/ml/expectation.hpp"
 #include "qsim/ml/gate_derivative.hpp"
 #include "qsim/ml/pauli_sum.hpp"
@@ -44,6 +43,11 @@ inline void check_differentiable(const Circuit& c, const Binding& b) {
   }
 }
 
+/// True for the gates the kernels' adjoint_rotation_pair takes: an uncontrolled RY or RZ.
+inline bool is_plain_rotation(GateId g, std::size_t num_controls) {
+  return num_controls == 0 && (g == GateId::ry || g == GateId::rz);
+}
+
 /// psi <- (gates of c) psi, through the library's single gate entry point.
 template <class T>
 void run_gates(const Circuit& c, const Binding& b, StateVector<T>& psi) {
@@ -51,7 +55,7 @@ void run_gates(const Circuit& c, const Binding& b, StateVector<T>& psi) {
     throw invalid_argument("a " + std::to_string(c.num_qubits()) + "-qubit circuit applied to a " +
                            std::to_string(psi.num_qubits()) + "-qubit state");
   for (const auto& op : c.operations())
-    if (op.is_gate()) kernels::detail::apply_validated_gate(psi, op, b);
+    if (op.is_gate()) kernels::apply_validated_gate(psi, op, b);
 }
 
 // Re <lam| D (on targets, where controls are 1) |psi> for a dense D.
@@ -146,8 +150,8 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
       if (found) {
         const Operation& other = ops[k];
         double acc[2] = {0, 0};
-        detail::fused_rotations(psi.data(), lam.data(), c.num_qubits(), q, op.gate, adjoint(op.bound_matrix(b), 2),
-                                other.gate, adjoint(other.bound_matrix(b), 2), acc);
+        kernels::active_kernels<T>().adjoint_rotation_pair(psi, lam, q, op.gate, adjoint(op.bound_matrix(b), 2),
+                                                           other.gate, adjoint(other.bound_matrix(b), 2), acc);
         add_gradient(op.params[0], acc[0]);
         add_gradient(other.params[0], acc[1]);
         done[k] = true;
@@ -170,14 +174,13 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
     if (op.targets.size() == 1 && derivs.size() <= 4) {
       index_t cmask = 0;
       for (auto q : op.controls) cmask |= index_t{1} << q;
-      detail::fused_one_target(psi.data(), lam.data(), c.num_qubits(), op.targets[0], cmask, u_dag, derivs, acc,
-                               op.gate);
+      kernels::active_kernels<T>().adjoint_one_target(psi, &lam, op.targets[0], cmask, u_dag, derivs, acc, op.gate);
     } else {
       for (std::size_t k = 0; k < derivs.size(); ++k) acc[k] = detail::masked_expectation(lam, psi, op, derivs[k]);
       Operation inverse = make_unitary(u_dag, op.targets, "adjoint");
       inverse.controls = op.controls;
-      kernels::detail::apply_validated_gate(psi, inverse);
-      kernels::detail::apply_validated_gate(lam, inverse);
+      kernels::apply_validated_gate(psi, inverse);
+      kernels::apply_validated_gate(lam, inverse);
     }
     for (std::size_t k = 0; k < slots.size(); ++k) add_gradient(*slots[k], acc[k]);
   }

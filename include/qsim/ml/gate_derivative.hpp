@@ -14,42 +14,34 @@ namespace ml {
 
 /**
  * dU/d(angle j) of a base gate's matrix (same layout as gate_matrix), exact.
- * Rotations exp(-i t G / 2) (and U's theta) satisfy dU/dt = U(t + pi) / 2;
- * the phase angles of P and U (phi, lambda, gamma) only multiply some
- * entries by e^{i angle}, so their derivative is those entries times i.
+ * By the gate table's AngleRule: rotations exp(-i t G / 2) (and U's theta)
+ * satisfy dU/dt = U(t + pi) / 2; the phase angles of P and U (phi, lambda,
+ * gamma) only multiply some entries by e^{i angle}, so their derivative is
+ * those entries times i.
  */
 inline Matrix gate_matrix_derivative(GateId id, const std::vector<double>& angles, std::size_t j) {
   const std::complex<double> I(0, 1);
   if (j >= angles.size())
     throw invalid_argument("gate " + gate_name(id) + " has no angle " + std::to_string(j) + " to differentiate");
-  switch (id) {
-    case GateId::rx:
-    case GateId::ry:
-    case GateId::rz:
-    case GateId::rxx:
-    case GateId::ryy:
-    case GateId::rzz:
-    case GateId::u: {
-      if (id != GateId::u || j == 0) {
-        std::vector<double> shifted = angles;
-        shifted[j] += qsim::detail::pi;
-        Matrix m = gate_matrix(id, shifted);
-        for (auto& v : m) v *= 0.5;
-        return m;
-      }
-      Matrix m = gate_matrix(id, angles);
-      // U = g [[c, -e^{il} s], [e^{ip} s, e^{i(p+l)} c]]: which entries carry phi (1), lambda (2), gamma (3).
-      static const bool carries[4][4] = {
-          {}, {false, false, true, true}, {false, true, false, true}, {true, true, true, true}};
-      for (std::size_t e = 0; e < 4; ++e) m[e] = carries[j][e] ? I * m[e] : 0.0;
-      return m;
-    }
-    case GateId::p: {
-      Matrix m = gate_matrix(id, angles);
-      return {0, 0, 0, I * m[3]};
-    }
-    default:
-      break;
+  const AngleRule rule = gate_info(id).angles;
+  if (rule == AngleRule::rotation || (rule == AngleRule::u && j == 0)) {
+    std::vector<double> shifted = angles;
+    shifted[j] += qsim::detail::pi;
+    Matrix m = gate_matrix(id, shifted);
+    for (auto& v : m) v *= 0.5;
+    return m;
+  }
+  if (rule == AngleRule::u) {
+    Matrix m = gate_matrix(id, angles);
+    // U = g [[c, -e^{il} s], [e^{ip} s, e^{i(p+l)} c]]: which entries carry phi (1), lambda (2), gamma (3).
+    static const bool carries[4][4] = {
+        {}, {false, false, true, true}, {false, true, false, true}, {true, true, true, true}};
+    for (std::size_t e = 0; e < 4; ++e) m[e] = carries[j][e] ? I * m[e] : 0.0;
+    return m;
+  }
+  if (rule == AngleRule::phase) {
+    Matrix m = gate_matrix(id, angles);
+    return {0, 0, 0, I * m[3]};
   }
   throw invalid_argument("gate " + gate_name(id) + " has no differentiable angle");
 }

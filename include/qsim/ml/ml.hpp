@@ -2,7 +2,6 @@
 /// Umbrella of the machine-learning layer: observables, exact gradients,
 /// the trainable layer, templates and training pieces. Uses Eigen.
 
-#include "qsim/io/line_chart.hpp"
 #include "qsim/ml/adjoint.hpp"
 #include "qsim/ml/dense.hpp"
 #include "qsim/ml/expectation.hpp"

@@ -5,7 +5,7 @@
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/state_vector.hpp"
-#include "qsim/kernels/apply.hpp"
+#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/ml/adjoint.hpp"
 #include "qsim/ml/expectation.hpp"
 #include "qsim/ml/gate_derivative.hpp"
@@ -24,12 +24,12 @@ double shifted_expectation(const Circuit& c, const PauliSum& h, const Binding& b
   for (std::size_t k = 0; k < ops.size(); ++k) {
     if (!ops[k].is_gate()) continue;
     if (k != i) {
-      kernels::detail::apply_validated_gate(psi, ops[k], b);
+      kernels::apply_validated_gate(psi, ops[k], b);
       continue;
     }
     Operation moved = ops[k];
     moved.params[j] = Param(ops[k].params[j].value(b) + delta);
-    kernels::detail::apply_validated_gate(psi, moved, b);
+    kernels::apply_validated_gate(psi, moved, b);
   }
   return expectation(psi, h);
 }

@@ -10,7 +10,7 @@
 #include "qsim/circuit/operation.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
-#include "qsim/kernels/apply.hpp"
+#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/mpi/communicator.hpp"
 #include "qsim/mpi/distributed_state_vector.hpp"
 
@@ -130,7 +130,7 @@ void apply_pairwise(DistributedStateVector<T>& psi, qubit_t g, std::vector<qubit
 }
 
 inline bool is_diagonal(const Operation& op, const Matrix& m) {
-  return gate_info(op.gate).diagonal || kernels::detail::is_diagonal(m, std::size_t{1} << op.targets.size());
+  return gate_info(op.gate).kind == GateClass::diagonal || qsim::is_diagonal(m, std::size_t{1} << op.targets.size());
 }
 
 /// A diagonal gate whose global targets read this rank's bits: the diagonal
@@ -190,7 +190,7 @@ void apply_validated_gate(DistributedStateVector<T>& psi, const Operation& op, c
   for (std::size_t j = 0; j < op.targets.size(); ++j)
     if (psi.is_global(op.targets[j])) global_targets.push_back(j);
   if (global_targets.empty()) {
-    kernels::detail::apply_validated_gate(psi.local(), local_op, b);
+    kernels::apply_validated_gate(psi.local(), local_op, b);
     return;
   }
   if (detail::is_diagonal(op, m)) {
@@ -217,7 +217,7 @@ void apply_validated_gate(DistributedStateVector<T>& psi, const Operation& op, c
     detail::swap_global_local(psi, op.targets[global_targets[s]], partners[s]);
     local_op.targets[global_targets[s]] = partners[s];
   }
-  kernels::detail::apply_validated_gate(psi.local(), local_op, b);
+  kernels::apply_validated_gate(psi.local(), local_op, b);
   for (std::size_t s = partners.size(); s-- > 0;)
     detail::swap_global_local(psi, op.targets[global_targets[s]], partners[s]);
 }

@@ -11,7 +11,7 @@
 
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
-#include "qsim/kernels/reference.hpp"
+#include "qsim/kernels/apply.hpp"
 #include "qsim/measure/random.hpp"
 #include "qsim/measure/sampling.hpp"
 #include "qsim/mpi/communicator.hpp"
@@ -45,7 +45,7 @@ double probability_one(const DistributedStateVector<T>& psi, qubit_t q) {
   detail::check_qubit(psi, q, "probability_one");
   double mine = 0;
   if (!psi.is_global(q))
-    mine = kernels::reference::probability_one(psi.local(), q);
+    mine = kernels::probability_one(psi.local(), q);
   else if (psi.rank_bit(q) == 1)
     mine = psi.local().squared_norm();
   return psi.communicator().sum(mine);
@@ -59,7 +59,7 @@ void collapse(DistributedStateVector<T>& psi, qubit_t q, int outcome, double pro
     throw invalid_argument("cannot collapse qubit " + std::to_string(q) + " onto an outcome of probability " +
                            std::to_string(probability));
   if (!psi.is_global(q)) {
-    kernels::reference::collapse(psi.local(), q, outcome, probability);
+    kernels::collapse(psi.local(), q, outcome, probability);
     return;
   }
   const bool kept = psi.rank_bit(q) == outcome;

@@ -209,7 +209,7 @@ class Parser {
     auto saved_lexer = std::move(lexer_);
     const auto saved_file = file_;
     file_ = "qelib1.inc";
-    lexer_ = Lexer(qelib1_inc, file_);
+    lexer_ = Lexer(qelib1_inc(), file_);
     toks_.clear();
     pos_ = base_ = 0;
     lexed_end_ = false;
@@ -778,7 +778,7 @@ class Parser {
 
 /**
  * Parses OpenQASM 2.0 source into a Circuit. `include "qelib1.inc";` is
- * served from a built-in copy (qelib1_inc). Malformed input throws
+ * served from a built-in copy (qelib1_inc()). Malformed input throws
  * parse_error naming `file`, line and column.
  * @code
  *   qsim::Circuit c = qsim::qasm::parse(R"(

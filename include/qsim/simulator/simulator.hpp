@@ -11,8 +11,7 @@
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"
 #include "qsim/fusion/fuser.hpp"
-#include "qsim/kernels/apply.hpp"
-#include "qsim/kernels/reference.hpp"
+#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/measure/classical_bits.hpp"
 #include "qsim/measure/counts.hpp"
 #include "qsim/measure/random.hpp"
@@ -24,6 +23,9 @@ QSIM_BEGIN_NAMESPACE
 struct SimulatorOptions {
   /// OpenMP threads for gate kernels; 0 means OpenMP's default (OMP_NUM_THREADS, else all cores).
   unsigned threads = 0;
+  /// States smaller than this many amplitudes run on one thread (forking
+  /// costs more than the gate); 0 threads every sweep (the tests use it).
+  index_t parallel_min_amplitudes = kernels::ParallelFor::default_min_amplitudes;
   /// Group consecutive gates into fused unitaries before applying them.
   bool fusion = true;
   /// Largest fused gate in qubits (1..5); 0 chooses it from the precision and
@@ -58,6 +60,10 @@ class Simulator {
 
   explicit Simulator(SimulatorOptions options = {}) : options_(options) {}
   const SimulatorOptions& options() const noexcept { return options_; }
+  /// The thread policy every kernel call of this simulator gets.
+  kernels::ParallelFor parallel() const noexcept { return {options_.threads, options_.parallel_min_amplitudes}; }
+  /// The instruction set the gate kernels run on ("avx512bw", "fma3<avx2>", "sse2", ...).
+  static const char* kernel_arch() { return kernels::active_kernels<T>().arch; }
 
   /// The state after every operation of `c`, from |0...0>. Measurements and
   /// resets collapse with random outcomes drawn from `seed`.
@@ -77,7 +83,7 @@ class Simulator {
 
   /// Applies one gate to `psi`, checked as Circuit::append checks it.
   void apply(const Operation& op, State& psi, const Binding& b = {}) const {
-    kernels::apply_gate(psi, op, b, options_.threads);
+    kernels::apply_gate(psi, op, b, parallel());
   }
 
   /**
@@ -88,10 +94,10 @@ class Simulator {
     const unsigned k = fused_qubits(psi.num_qubits());
     if (k == 0 || last - first < 2) {
       for (const Operation* op = first; op != last; ++op)
-        kernels::detail::apply_validated_gate(psi, *op, b, options_.threads);
+        kernels::apply_validated_gate(psi, *op, b, parallel());
       return;
     }
-    fusion::apply_fused(psi, fusion::fuse(first, last, b, k), b, options_.threads);
+    fusion::apply_fused(psi, fusion::fuse(first, last, b, k), b, parallel());
   }
 
   /// Probability of each basis state after the circuit's gates (measurements ignored).
@@ -183,10 +189,11 @@ class Simulator {
   }
 
   // Measures qubit q with collapse; returns the outcome.
-  static int measure_qubit(State& psi, qubit_t q, Rng& rng) {
-    const double p1 = kernels::reference::probability_one(psi, q);
+  int measure_qubit(State& psi, qubit_t q, Rng& rng) const {
+    const auto& ks = kernels::active_kernels<T>();
+    const double p1 = ks.probability_one(psi, q, parallel());
     const int outcome = rng.uniform() < p1 ? 1 : 0;
-    kernels::reference::collapse(psi, q, outcome, outcome ? p1 : 1.0 - p1);
+    ks.collapse(psi, q, outcome, outcome ? p1 : 1.0 - p1, parallel());
     return outcome;
   }
 
@@ -205,7 +212,7 @@ class Simulator {
       if (!detail::condition_holds(op, clbits)) continue;
       switch (op.kind) {
         case OpKind::gate:
-          kernels::detail::apply_validated_gate(psi, op, b, options_.threads);
+          kernels::apply_validated_gate(psi, op, b, parallel());
           break;
         case OpKind::measure:
           for (std::size_t j = 0; j < op.targets.size(); ++j)
@@ -213,7 +220,7 @@ class Simulator {
           break;
         case OpKind::reset:
           if (measure_qubit(psi, op.targets[0], rng) == 1)
-            kernels::apply_matrix(psi, op.targets, {}, gate_matrix(GateId::x), options_.threads);
+            kernels::apply_matrix(psi, op.targets, {}, gate_matrix(GateId::x), parallel());
           break;
         case OpKind::barrier:
           break;

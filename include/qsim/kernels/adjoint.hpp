@@ -1,5 +1,5 @@
 #pragma once
-// The fused backward kernel of the adjoint method for gates on one target
+// The fused backward kernels of the adjoint method for gates on one target
 // qubit (any number of controls). Per amplitude pair it reads the ket psi and
 // the bra lambda once, adds Re <lambda| D_k |psi> for each derivative matrix
 // D_k = (dU/dtheta_k) U^dagger, and writes U^dagger psi and U^dagger lambda:
@@ -8,13 +8,14 @@
 // vectorises it (std::complex multiplication calls __muldc3 for NaN rules).
 #include <complex>
 #include <cstddef>
+#include <vector>
 
 #include "qsim/core/config.hpp"
+#include "qsim/kernels/arch.hpp"
 #include "qsim/gates/gate_id.hpp"
 #include "qsim/gates/matrices.hpp"
 
-QSIM_BEGIN_NAMESPACE
-namespace ml {
+QSIM_BEGIN_KERNEL_NAMESPACE
 namespace detail {
 
 /// A 2x2 complex matrix split into real and imaginary parts (row-major).
@@ -215,7 +216,6 @@ inline bool is_real(const Matrix& m) {
     if (v.imag() != 0) return false;
   return true;
 }
-inline bool is_diagonal(const Matrix& m) { return m[1] == 0.0 && m[2] == 0.0; }
 
 /**
  * Applies `m` (2x2) on target t where `cmask` is set, to psi and (when
@@ -226,8 +226,8 @@ inline bool is_diagonal(const Matrix& m) { return m[1] == 0.0 && m[2] == 0.0; }
 template <class T>
 void fused_one_target(std::complex<T>* psi, std::complex<T>* lam, unsigned num_qubits, qubit_t t, index_t cmask,
                       const Matrix& m, const std::vector<Matrix>& d, double* acc, GateId gate = GateId::unitary) {
-  bool real = is_real(m), diag = is_diagonal(m);
-  for (const auto& dk : d) real = real && is_real(dk), diag = diag && is_diagonal(dk);
+  bool real = is_real(m), diag = qsim::is_diagonal(m, 2);
+  for (const auto& dk : d) real = real && is_real(dk), diag = diag && qsim::is_diagonal(dk, 2);
   const bool swap = d.empty() && m[0] == 0.0 && m[3] == 0.0 && m[1] == 1.0 && m[2] == 1.0;
   Mat2<T> mm(m), dd[4];
   for (std::size_t k = 0; k < d.size() && k < 4; ++k) dd[k] = Mat2<T>(d[k]);
@@ -247,11 +247,6 @@ void fused_one_target(std::complex<T>* psi, std::complex<T>* lam, unsigned num_q
     fused_dispatch_control<Shape::real>(p, l, size, t, cmask, mm, dd, nd, acc);
   else
     fused_dispatch_control<Shape::general>(p, l, size, t, cmask, mm, dd, nd, acc);
-}
-
-/// True for the gates fused_rotations() takes: an uncontrolled RY or RZ.
-inline bool is_plain_rotation(GateId g, std::size_t num_controls) {
-  return num_controls == 0 && (g == GateId::ry || g == GateId::rz);
 }
 
 /// fused_rotation_pair for RY/RZ in any combination; `ua`, `ub` are the
@@ -275,5 +270,4 @@ void fused_rotations(std::complex<T>* psi, std::complex<T>* lam, unsigned num_qu
 }
 
 }  // namespace detail
-}  // namespace ml
-QSIM_END_NAMESPACE
+QSIM_END_KERNEL_NAMESPACE

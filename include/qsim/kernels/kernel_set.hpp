@@ -1,0 +1,57 @@
+#pragma once
+// The seam between the simulator and a build of the state-vector kernels:
+// a table of the primitives every layer above needs, for one precision and
+// one instruction set. The simulator, fusion, the ML sweeps and the MPI
+// layer reach the kernels only through it (see docs/architecture.md), so a
+// second build (another instruction set, chosen at run time) or a second
+// backend plugs in without touching them.
+#include <complex>
+#include <vector>
+
+#include "qsim/core/config.hpp"
+#include "qsim/core/state_vector.hpp"
+#include "qsim/gates/gate_table.hpp"
+#include "qsim/gates/matrices.hpp"
+#include "qsim/kernels/parallel.hpp"
+
+QSIM_BEGIN_NAMESPACE
+namespace kernels {
+
+/// Widest gate, targets plus the controls folded into one register, that
+/// the vector kernel takes; also the largest fused gate.
+inline constexpr unsigned max_dense_qubits = 5;
+
+/// How a matrix is applied: the kernel class is found by inspecting the
+/// matrix unless the caller already knows it.
+enum class MatrixKind { unknown, dense, diagonal, permutation };
+
+/// One build of the kernels for states of precision T. Arguments are
+/// checked by the callers (kernels::apply_matrix and the layers above).
+template <class T>
+struct KernelSet {
+  /// The instruction set, as xsimd names it ("sse2", "fma3<avx2>", "avx512bw").
+  const char* arch;
+  /// The 2^k x 2^k matrix on `targets` where every control is 1.
+  void (*apply_matrix)(StateVector<T>& psi, const std::vector<qubit_t>& targets, const std::vector<qubit_t>& controls,
+                       const Matrix& m, const ParallelFor& par, MatrixKind kind);
+  /// Amplitude i times diag[index of i's bits at `qubits`].
+  void (*apply_diagonal)(StateVector<T>& psi, const std::vector<qubit_t>& qubits,
+                         const std::vector<std::complex<double>>& diag, const ParallelFor& par);
+  /// Probability that qubit q reads 1, bitwise the same for every thread count.
+  double (*probability_one)(const StateVector<T>& psi, qubit_t q, const ParallelFor& par);
+  /// Projects qubit q onto `outcome` and divides by sqrt(probability).
+  void (*collapse)(StateVector<T>& psi, qubit_t q, int outcome, double probability, const ParallelFor& par);
+  /// A step of the adjoint method for a gate on one target (any controls,
+  /// `cmask` their bits): applies the 2x2 `m` to psi and, when not null, to
+  /// lam, and adds Re <lam| d[k] |psi> to acc[k] for up to 4 matrices d, in
+  /// one pass. `gate` names RY and RZ, whose derivative has a known shape.
+  void (*adjoint_one_target)(StateVector<T>& psi, StateVector<T>* lam, qubit_t t, index_t cmask, const Matrix& m,
+                             const std::vector<Matrix>& d, double* acc, GateId gate);
+  /// Two uncontrolled RY/RZ gates `a`, `b` on qubit t undone in one pass
+  /// (inverse matrices ua, ub; A first): acc[0] gets A's term, acc[1] B's.
+  void (*adjoint_rotation_pair)(StateVector<T>& psi, StateVector<T>& lam, qubit_t t, GateId a, const Matrix& ua,
+                                GateId b, const Matrix& ub, double* acc);
+};
+
+}  // namespace kernels
+QSIM_END_NAMESPACE
