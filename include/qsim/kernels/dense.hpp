@@ -19,6 +19,7 @@
 #include "qsim/core/state_vector.hpp"
 #include "qsim/gates/matrices.hpp"
 #include "qsim/kernels/index.hpp"
+#include "qsim/kernels/kernel_set.hpp"
 #include "qsim/kernels/parallel.hpp"
 #include "qsim/kernels/prefetch.hpp"
 #include "qsim/kernels/scalar.hpp"
@@ -27,8 +28,13 @@
 QSIM_BEGIN_KERNEL_NAMESPACE
 namespace detail {
 
-/// Widest gate (targets plus controls folded into the register) the vector kernel takes.
-inline constexpr unsigned max_dense_qubits = 5;
+/// Widest gate (targets plus controls folded into the register) the vector
+/// kernel takes; wider ones (up to kernels::max_dense_qubits) go to the
+/// scalar kernel. SSE2 stops at 4 qubits: its 5-qubit kernel, 32 x 32
+/// complex multiply-adds per group in 16 registers, takes GCC most of a
+/// minute per precision (a header-only program compiles it), for gates the
+/// default fusion (3 qubits) never forms.
+inline constexpr unsigned simd_dense_qubits = sizeof(batch<double>) >= 32 ? max_dense_qubits : 4;
 
 template <class T, unsigned KH, unsigned LowMask, bool Real>
 struct DenseKernel {
@@ -204,7 +210,7 @@ template <class T, unsigned KH, bool Real>
 void dispatch_low_mask(unsigned low_mask, T* data, index_t groups, index_t amplitudes, const Matrix& m,
                        const std::vector<index_t>& high_offset, const ZeroInserter& insert, const ParallelFor& par) {
   static_for<(1U << low_qubits<T>)>([&](auto LM) {
-    if constexpr (KH + popcount(LM) <= max_dense_qubits && KH + popcount(LM) > 0) {
+    if constexpr (KH + popcount(LM) <= simd_dense_qubits && KH + popcount(LM) > 0) {
       if (low_mask == LM) DenseKernel<T, KH, LM, Real>::run(data, groups, amplitudes, m, high_offset, insert, par);
     }
   });
@@ -229,7 +235,7 @@ void apply_dense(StateVector<T>& psi, const std::vector<qubit_t>& targets, const
       control_mask |= index_t{1} << q;
     }
   }
-  if (psi.num_qubits() < lq || eff.size() > max_dense_qubits) {
+  if (psi.num_qubits() < lq || eff.size() > simd_dense_qubits) {
     apply_matrix_scalar(psi, targets, controls, m, par);
     return;
   }
@@ -264,7 +270,7 @@ void apply_dense(StateVector<T>& psi, const std::vector<qubit_t>& targets, const
     else
       dispatch_low_mask<T, KH, false>(low_mask, data, groups, psi.size(), canonical, high_offset, insert, par);
   };
-  static_for<max_dense_qubits + 1>([&](auto KH) {
+  static_for<simd_dense_qubits + 1>([&](auto KH) {
     if (high.size() == KH) run(KH);
   });
 }

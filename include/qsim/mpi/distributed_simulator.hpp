@@ -17,6 +17,7 @@
 #include "qsim/mpi/distributed_gates.hpp"
 #include "qsim/mpi/distributed_measure.hpp"
 #include "qsim/mpi/distributed_state_vector.hpp"
+#include "qsim/simulator/circuit_runner.hpp"
 #include "qsim/simulator/simulator.hpp"
 
 QSIM_BEGIN_NAMESPACE
@@ -61,17 +62,19 @@ class DistributedSimulator {
     comm_->require_same(seed, "the seed");
     std::vector<bool> clbits(c.num_clbits(), false);
     Rng rng(seed);
-    run_ops(c, 0, psi, clbits, rng, b);
+    runner().run_ops(c, 0, psi, clbits, rng, b);
   }
 
   /// Marginal probabilities of `qubits` after the circuit's gates (measurements ignored).
   std::vector<double> probabilities(const Circuit& c, const std::vector<qubit_t>& qubits, const Binding& b = {}) const {
-    return mpi::probabilities(unitary_part(c, b), qubits);
+    check_circuit(c);
+    return mpi::probabilities(runner().unitary_part(c, b, "probabilities/expectation"), qubits);
   }
 
   /// <P> after the circuit's gates for a Qiskit-ordered Pauli string.
   double expectation(const Circuit& c, const std::string& pauli, const Binding& b = {}) const {
-    return mpi::expectation(unitary_part(c, b), pauli);
+    check_circuit(c);
+    return mpi::expectation(runner().unitary_part(c, b, "probabilities/expectation"), pauli);
   }
 
   /// Counts keyed as in Qiskit, identical on every rank (see Simulator::run).
@@ -84,7 +87,9 @@ class DistributedSimulator {
     const std::uint64_t max_shots = SimulatorOptions{}.max_shots;  // the single-process default
     if (shots > max_shots)
       throw invalid_argument(std::to_string(shots) + " shots exceed the limit of " + std::to_string(max_shots));
-    return c.has_mid_circuit_operations() ? run_per_shot(c, shots, seed, b) : run_sampled(c, shots, seed, b);
+    check_circuit(c);
+    return c.has_mid_circuit_operations() ? runner().run_per_shot(c, shots, seed, b)
+                                          : runner().run_sampled(c, shots, seed, b, "probabilities/expectation");
   }
 
  private:
@@ -97,61 +102,27 @@ class DistributedSimulator {
     comm_->require_same(c.size(), "the number of operations in the circuit");
   }
 
-  void run_ops(const Circuit& c, std::size_t first, State& psi, std::vector<bool>& clbits, Rng& rng,
-               const Binding& b) const {
-    const auto& ops = c.operations();
-    for (std::size_t i = first; i < ops.size(); ++i) {
-      const Operation& op = ops[i];
-      if (!qsim::detail::condition_holds(op, clbits)) continue;
-      if (op.kind == OpKind::gate) {
-        detail::apply_validated_gate(psi, op, b, strategy_);
-      } else if (op.kind == OpKind::measure) {
-        for (std::size_t j = 0; j < op.targets.size(); ++j)
-          clbits[op.clbits[j]] = measure(psi, op.targets[j], rng) == 1;
-      } else if (op.kind == OpKind::reset && measure(psi, op.targets[0], rng) == 1) {
-        detail::apply_validated_gate(psi, make_gate(GateId::x, {op.targets[0]}), {}, strategy_);
-      }
-    }
-  }
+  void check_circuit(const Circuit& c) const { comm_->require_same(c.size(), "the number of operations in the circuit"); }
 
-  State unitary_part(const Circuit& c, const Binding& b) const {
-    State psi(c.num_qubits(), comm_);
-    check(c, psi);
-    for (const auto& op : c.operations()) {
-      if (op.kind == OpKind::reset || (op.is_gate() && op.condition))
-        throw invalid_argument("probabilities/expectation of a circuit with resets or conditions: use run()");
-      if (op.is_gate()) detail::apply_validated_gate(psi, op, b, strategy_);
+  // What the shared control flow (qsim::detail::CircuitRunner) needs: gates
+  // one by one (a global qubit may need an exchange), collective measurement.
+  struct Engine {
+    using State = DistributedStateVector<T>;
+    const DistributedSimulator& sim;
+    State new_state(unsigned num_qubits) const { return State(num_qubits, sim.comm_); }
+    void apply_gates(const Operation* first, const Operation* last, State& psi, const Binding& b) const {
+      for (const Operation* op = first; op != last; ++op) detail::apply_validated_gate(psi, *op, b, sim.strategy_);
     }
-    return psi;
-  }
-
-  Counts run_sampled(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b) const {
-    const qsim::detail::TerminalKeys key(c);
-    Counts counts;
-    for (const auto& [i, n] : sample_counts(unitary_part(c, b), shots, seed)) counts[key(i)] += n;
-    return counts;
-  }
-
-  // The deterministic prefix once, then each shot from a copy with its own
-  // random stream (the same streams as Simulator, so the same counts).
-  Counts run_per_shot(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b) const {
-    const auto& ops = c.operations();
-    State start(c.num_qubits(), comm_);
-    check(c, start);
-    const std::size_t prefix = qsim::detail::deterministic_prefix(c);
-    for (std::size_t i = 0; i < prefix; ++i)
-      if (ops[i].is_gate()) detail::apply_validated_gate(start, ops[i], b, strategy_);
-    Counts counts;
-    std::vector<bool> clbits(c.num_clbits());
-    for (std::uint64_t shot = 0; shot < shots; ++shot) {
-      State psi = start;
-      std::fill(clbits.begin(), clbits.end(), false);
-      Rng rng = Rng::substream(seed, shot);
-      run_ops(c, prefix, psi, clbits, rng, b);
-      ++counts[format_key(clbits, c.cregs())];
+    void apply_gate(const Operation& op, State& psi, const Binding& b) const {
+      detail::apply_validated_gate(psi, op, b, sim.strategy_);
     }
-    return counts;
-  }
+    int measure(State& psi, qubit_t q, Rng& rng) const { return mpi::measure(psi, q, rng); }
+    template <class Emit>
+    void sample(const State& psi, std::uint64_t shots, std::uint64_t seed, Emit&& emit) const {
+      for (const auto& [i, n] : sample_counts(psi, shots, seed)) emit(i, n);
+    }
+  };
+  qsim::detail::CircuitRunner<Engine> runner() const { return qsim::detail::CircuitRunner<Engine>(Engine{*this}); }
 
   std::shared_ptr<const Communicator> comm_;
   GlobalGateStrategy strategy_;

@@ -16,6 +16,7 @@
 #include "qsim/measure/counts.hpp"
 #include "qsim/measure/random.hpp"
 #include "qsim/measure/sampling.hpp"
+#include "qsim/simulator/circuit_runner.hpp"
 
 QSIM_BEGIN_NAMESPACE
 
@@ -59,6 +60,7 @@ class Simulator {
   using State = StateVector<T>;
 
   explicit Simulator(SimulatorOptions options = {}) : options_(options) {}
+
   const SimulatorOptions& options() const noexcept { return options_; }
   /// The thread policy every kernel call of this simulator gets.
   kernels::ParallelFor parallel() const noexcept { return {options_.threads, options_.parallel_min_amplitudes}; }
@@ -78,7 +80,7 @@ class Simulator {
     check_width(c, psi);
     std::vector<bool> clbits(c.num_clbits(), false);
     Rng rng(seed);
-    run_ops(c, 0, psi, clbits, rng, b);
+    runner().run_ops(c, 0, psi, clbits, rng, b);
   }
 
   /// Applies one gate to `psi`, checked as Circuit::append checks it.
@@ -102,7 +104,7 @@ class Simulator {
 
   /// Probability of each basis state after the circuit's gates (measurements ignored).
   std::vector<double> probabilities(const Circuit& c, const Binding& b = {}) const {
-    return unitary_part(c, b).probabilities();
+    return runner().unitary_part(c, b, "probabilities/sample").probabilities();
   }
 
   /// `shots` basis indices drawn from the final state (measurements ignored), in random order.
@@ -110,7 +112,7 @@ class Simulator {
     check_shots(shots);
     detail::check_bytes_fit(static_cast<long double>(shots) * sizeof(index_t),
                             "a list of " + std::to_string(shots) + " shots");
-    return sample_indices(unitary_part(c, b), shots, seed);
+    return sample_indices(runner().unitary_part(c, b, "probabilities/sample"), shots, seed);
   }
 
   /// Counts over `qubits` only (qubits.back() leftmost in each key).
@@ -135,7 +137,8 @@ class Simulator {
     check_shots(shots);
     const bool per_shot = c.has_mid_circuit_operations();
     check_counts_fit(c, shots, per_shot);
-    return per_shot ? run_per_shot(c, shots, seed, b) : run_sampled(c, shots, seed, b);
+    return per_shot ? runner().run_per_shot(c, shots, seed, b)
+                    : runner().run_sampled(c, shots, seed, b, "probabilities/sample");
   }
 
  private:
@@ -176,111 +179,36 @@ class Simulator {
     return n < 10 ? 0 : fusion::automatic_fused_qubits<T>(n);
   }
 
-  // End of the run of unconditioned gates starting at `i`.
-  static std::size_t gate_run_end(const std::vector<Operation>& ops, std::size_t i) {
-    while (i < ops.size() && ops[i].is_gate() && !ops[i].condition) ++i;
-    return i;
-  }
-
   static void check_width(const Circuit& c, const State& psi) {
     if (psi.num_qubits() != c.num_qubits())
       throw invalid_argument("a " + std::to_string(c.num_qubits()) + "-qubit circuit applied to a " +
                              std::to_string(psi.num_qubits()) + "-qubit state");
   }
 
-  // Measures qubit q with collapse; returns the outcome.
-  int measure_qubit(State& psi, qubit_t q, Rng& rng) const {
-    const auto& ks = kernels::active_kernels<T>();
-    const double p1 = ks.probability_one(psi, q, parallel());
-    const int outcome = rng.uniform() < p1 ? 1 : 0;
-    ks.collapse(psi, q, outcome, outcome ? p1 : 1.0 - p1, parallel());
-    return outcome;
-  }
-
-  // Runs operations [first, end) of c; returns nothing, updates psi and clbits.
-  void run_ops(const Circuit& c, std::size_t first, State& psi, std::vector<bool>& clbits, Rng& rng,
-               const Binding& b) const {
-    const auto& ops = c.operations();
-    for (std::size_t i = first; i < ops.size(); ++i) {
-      const Operation& op = ops[i];
-      if (op.is_gate() && !op.condition) {
-        const std::size_t end = gate_run_end(ops, i);
-        apply_gates(&ops[i], ops.data() + end, psi, b);
-        i = end - 1;
-        continue;
-      }
-      if (!detail::condition_holds(op, clbits)) continue;
-      switch (op.kind) {
-        case OpKind::gate:
-          kernels::apply_validated_gate(psi, op, b, parallel());
-          break;
-        case OpKind::measure:
-          for (std::size_t j = 0; j < op.targets.size(); ++j)
-            clbits[op.clbits[j]] = measure_qubit(psi, op.targets[j], rng) == 1;
-          break;
-        case OpKind::reset:
-          if (measure_qubit(psi, op.targets[0], rng) == 1)
-            kernels::apply_matrix(psi, op.targets, {}, gate_matrix(GateId::x), parallel());
-          break;
-        case OpKind::barrier:
-          break;
-      }
+  // What the shared control flow (detail::CircuitRunner) needs from this simulator.
+  struct Engine {
+    using State = StateVector<T>;
+    const Simulator& sim;
+    State new_state(unsigned num_qubits) const { return State(num_qubits); }
+    void apply_gates(const Operation* first, const Operation* last, State& psi, const Binding& b) const {
+      sim.apply_gates(first, last, psi, b);
     }
-  }
-
-  // The state after all gates, skipping measurements and barriers.
-  State unitary_part(const Circuit& c, const Binding& b) const {
-    const auto& ops = c.operations();
-    for (const auto& op : ops) {
-      if (op.is_gate() && op.condition)
-        throw invalid_argument("probabilities/sample of a circuit with classically conditioned gates: use run()");
-      if (op.kind == OpKind::reset) throw invalid_argument("probabilities/sample of a circuit with reset: use run()");
+    void apply_gate(const Operation& op, State& psi, const Binding& b) const {
+      kernels::apply_validated_gate(psi, op, b, sim.parallel());
     }
-    State psi(c.num_qubits());
-    // Gate runs are fused between measurements and barriers, never across them.
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-      if (!ops[i].is_gate()) continue;
-      const std::size_t end = gate_run_end(ops, i);
-      apply_gates(&ops[i], ops.data() + end, psi, b);
-      i = end - 1;
+    int measure(State& psi, qubit_t q, Rng& rng) const {
+      const auto& ks = kernels::active_kernels<T>();
+      const double p1 = ks.probability_one(psi, q, sim.parallel());
+      const int outcome = rng.uniform() < p1 ? 1 : 0;
+      ks.collapse(psi, q, outcome, outcome ? p1 : 1.0 - p1, sim.parallel());
+      return outcome;
     }
-    return psi;
-  }
-
-  // Terminal measurements only: one simulation, then O(2^n + shots) sampling.
-  Counts run_sampled(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b) const {
-    const detail::TerminalKeys key(c);
-    std::map<index_t, std::uint64_t> by_index;
-    sample_sorted(unitary_part(c, b), shots, seed, [&](index_t i, std::uint64_t n) { by_index[i] += n; });
-    Counts counts;
-    for (const auto& [i, n] : by_index) counts[key(i)] += n;
-    return counts;
-  }
-
-  // Mid-circuit measurement, reset or conditions: the deterministic prefix
-  // once, then the rest shot by shot, each shot with its own random stream.
-  Counts run_per_shot(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b) const {
-    const auto& ops = c.operations();
-    std::size_t prefix = 0;
-    State start(c.num_qubits());
-    while (prefix < ops.size() && (ops[prefix].is_gate() || ops[prefix].kind == OpKind::barrier) &&
-           !ops[prefix].condition) {
-      const std::size_t end = ops[prefix].is_gate() ? gate_run_end(ops, prefix) : prefix + 1;
-      if (ops[prefix].is_gate()) apply_gates(&ops[prefix], ops.data() + end, start, b);
-      prefix = end;
+    template <class Emit>
+    void sample(const State& psi, std::uint64_t shots, std::uint64_t seed, Emit&& emit) const {
+      sample_sorted(psi, shots, seed, emit);
     }
-    Counts counts;
-    State psi(c.num_qubits());
-    std::vector<bool> clbits(c.num_clbits());
-    for (std::uint64_t shot = 0; shot < shots; ++shot) {
-      psi = start;
-      std::fill(clbits.begin(), clbits.end(), false);
-      Rng rng = Rng::substream(seed, shot);
-      run_ops(c, prefix, psi, clbits, rng, b);
-      ++counts[format_key(clbits, c.cregs())];
-    }
-    return counts;
-  }
+  };
+  detail::CircuitRunner<Engine> runner() const { return detail::CircuitRunner<Engine>(Engine{*this}); }
 
   SimulatorOptions options_;
 };
