@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   argv.push_back(nullptr);
   try {
     const qsim_run::Options o = qsim_run::parse_arguments(static_cast<int>(args.size()), argv.data());
-    if (!o.help) {
+    if (!o.help && !o.version && !o.info) {
       fuzz::check(!o.file.empty(), "an accepted command line names a file");
       fuzz::check(o.shots >= 1 && o.shots <= o.max_shots, "accepted shots are within the limit");
       fuzz::check(o.max_input_bytes >= 1, "the input limit is positive");
