@@ -26,17 +26,23 @@ void check_qubit(const StateVector<T>& psi, qubit_t q) {
                            "-qubit state");
 }
 
+// Every qubit of `list` in range and not in `seen` (which collects them).
+template <class T>
+void check_distinct(const StateVector<T>& psi, const std::vector<qubit_t>& list, index_t& seen, const char* what) {
+  for (auto q : list) {
+    check_qubit(psi, q);
+    if ((seen >> q) & 1U) throw invalid_argument("qubit " + std::to_string(q) + " used twice in one " + what);
+    seen |= index_t{1} << q;
+  }
+}
+
 template <class T>
 void check_qubits(const StateVector<T>& psi, const std::vector<qubit_t>& targets, const std::vector<qubit_t>& controls,
                   std::size_t matrix_size) {
   if (targets.empty()) throw invalid_argument("a gate needs at least one target qubit");
   index_t seen = 0;
-  for (const auto* list : {&targets, &controls})
-    for (auto q : *list) {
-      check_qubit(psi, q);
-      if ((seen >> q) & 1U) throw invalid_argument("qubit " + std::to_string(q) + " used twice in one gate");
-      seen |= index_t{1} << q;
-    }
+  check_distinct(psi, targets, seen, "gate");
+  check_distinct(psi, controls, seen, "gate");
   const std::size_t dim = std::size_t{1} << targets.size();
   if (matrix_size != dim * dim)
     throw invalid_argument("a matrix of " + std::to_string(matrix_size) + " entries on " +
@@ -68,11 +74,7 @@ template <class T>
 void apply_diagonal(StateVector<T>& psi, const std::vector<qubit_t>& qubits,
                     const std::vector<std::complex<double>>& diag, const ParallelFor& par = {}) {
   index_t seen = 0;
-  for (auto q : qubits) {
-    checks::check_qubit(psi, q);
-    if ((seen >> q) & 1U) throw invalid_argument("qubit " + std::to_string(q) + " used twice in one diagonal");
-    seen |= index_t{1} << q;
-  }
+  checks::check_distinct(psi, qubits, seen, "diagonal");
   if (qubits.size() >= 63 || diag.size() != std::size_t{1} << qubits.size())
     throw invalid_argument("a diagonal of " + std::to_string(diag.size()) + " entries on " +
                            std::to_string(qubits.size()) + " qubit(s)");

@@ -29,7 +29,12 @@ template <class T>
 double probability_one(const StateVector<T>& psi, qubit_t q, const ParallelFor& par) {
   const index_t size = psi.size(), bit = index_t{1} << q;
   const index_t blocks = (size + probability_block - 1) / probability_block;
-  std::vector<double> partial(blocks, 0.0);
+  // Partial sums on the stack up to 2^18 amplitudes: a measurement in a
+  // shot-by-shot run of a small circuit allocates nothing.
+  constexpr index_t on_stack = 64;
+  double small[on_stack];
+  std::vector<double> large(blocks > on_stack ? blocks : 0);
+  double* const partial = blocks > on_stack ? large.data() : small;
   const std::complex<T>* amps = psi.data();
   par.ranges(blocks, size, [&](index_t first, index_t last) {
     for (index_t blk = first; blk < last; ++blk) {
@@ -46,7 +51,7 @@ double probability_one(const StateVector<T>& psi, qubit_t q, const ParallelFor& 
     }
   });
   double p = 0;
-  for (double s : partial) p += s;
+  for (index_t blk = 0; blk < blocks; ++blk) p += partial[blk];
   return p;
 }
 

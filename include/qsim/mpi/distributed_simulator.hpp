@@ -99,7 +99,7 @@ class DistributedSimulator {
     if (psi.num_qubits() != c.num_qubits())
       throw invalid_argument("a " + std::to_string(c.num_qubits()) + "-qubit circuit applied to a " +
                              std::to_string(psi.num_qubits()) + "-qubit distributed state");
-    comm_->require_same(c.size(), "the number of operations in the circuit");
+    check_circuit(c);
   }
 
   void check_circuit(const Circuit& c) const { comm_->require_same(c.size(), "the number of operations in the circuit"); }
@@ -111,7 +111,7 @@ class DistributedSimulator {
     const DistributedSimulator& sim;
     State new_state(unsigned num_qubits) const { return State(num_qubits, sim.comm_); }
     void apply_gates(const Operation* first, const Operation* last, State& psi, const Binding& b) const {
-      for (const Operation* op = first; op != last; ++op) detail::apply_validated_gate(psi, *op, b, sim.strategy_);
+      for (const Operation* op = first; op != last; ++op) apply_gate(*op, psi, b);
     }
     void apply_gate(const Operation& op, State& psi, const Binding& b) const {
       detail::apply_validated_gate(psi, op, b, sim.strategy_);
