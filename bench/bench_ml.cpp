@@ -59,9 +59,8 @@ double fused_forward(const Workload& wl, qsim::StateVector<double>& psi) {
   for (const auto& op : wl.c.operations()) {
     qsim::index_t cmask = 0;
     for (auto q : op.controls) cmask |= qsim::index_t{1} << q;
-    qsim::kernels::active_kernels<double>().adjoint_one_target(psi, nullptr, op.targets[0], cmask,
-                                                               op.bound_matrix(wl.binding()), none, nullptr,
-                                                               qsim::GateId::unitary);
+    qsim::kernels::active_kernels<double>().adjoint_one_target(
+        psi, nullptr, op.targets[0], cmask, op.bound_matrix(wl.binding()), none, nullptr, qsim::GateId::unitary);
   }
   return qsim::ml::expectation(psi, wl.h);
 }

@@ -65,8 +65,8 @@ const KernelSet<T>& choose() {
       }
       known += std::string(" ") + b.name;
     }
-    throw invalid_argument("QSIM_KERNEL_ARCH=" + std::string(forced) + " is not a build of this library (it has:" +
-                           known + ", or best)");
+    throw invalid_argument("QSIM_KERNEL_ARCH=" + std::string(forced) +
+                           " is not a build of this library (it has:" + known + ", or best)");
   }
   const Build* best = nullptr;
   for (const auto& b : builds)

@@ -166,12 +166,16 @@ TEST_CASE("qsim-run --info names the kernels it runs on, --version the version",
     CHECK_THAT(r.out, Catch::Contains("prebuilt, chosen at run time"));
     // Forced to the baseline build, it says so and still runs correctly.
     const std::string forced = "QSIM_KERNEL_ARCH=sse2 ";
-    const int status = std::system((forced + "'" + QSIM_RUN_EXE + "' --info >'" + (work_dir() / "info.txt").string() + "'").c_str());
+    const int status =
+        std::system((forced + "'" + QSIM_RUN_EXE + "' --info >'" + (work_dir() / "info.txt").string() + "'").c_str());
     CHECK(WIFEXITED(status));
     CHECK_THAT(slurp(work_dir() / "info.txt"), Catch::Contains("kernels: sse2 (prebuilt"));
-    const int bad = std::system((std::string("QSIM_KERNEL_ARCH=nosuch '") + QSIM_RUN_EXE + "' " + QSIM_GHZ_QASM + " >/dev/null 2>'" + (work_dir() / "bad.txt").string() + "'").c_str());
+    const int bad = std::system((std::string("QSIM_KERNEL_ARCH=nosuch '") + QSIM_RUN_EXE + "' " + QSIM_GHZ_QASM +
+                                 " >/dev/null 2>'" + (work_dir() / "bad.txt").string() + "'")
+                                    .c_str());
     CHECK(WEXITSTATUS(bad) == 2);
-    CHECK_THAT(slurp(work_dir() / "bad.txt"), Catch::Contains("QSIM_KERNEL_ARCH=nosuch is not a build of this library"));
+    CHECK_THAT(slurp(work_dir() / "bad.txt"),
+               Catch::Contains("QSIM_KERNEL_ARCH=nosuch is not a build of this library"));
   }
   r = run("--info=3");
   CHECK(r.code == 2);

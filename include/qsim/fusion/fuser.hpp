@@ -11,13 +11,13 @@
 #include <memory>
 #include <vector>
 
+#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/circuit/operation.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"
 #include "qsim/gates/gather.hpp"
 #include "qsim/gates/matrices.hpp"
-#include "qsim/circuit/apply_gate.hpp"
 
 QSIM_BEGIN_NAMESPACE
 namespace fusion {

@@ -83,74 +83,93 @@ using cd = std::complex<double>;
 inline constexpr cd imag_unit{0, 1};
 
 inline const GateInfo gate_table[] = {
-    {GateId::i, "id", 1, 0, GateClass::diagonal, AngleRule::none, [](const std::vector<double>&) -> Matrix {
+    {GateId::i, "id", 1, 0, GateClass::diagonal, AngleRule::none,
+     [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, 1};
      }},
-    {GateId::x, "x", 1, 0, GateClass::permutation, AngleRule::none, [](const std::vector<double>&) -> Matrix {
+    {GateId::x, "x", 1, 0, GateClass::permutation, AngleRule::none,
+     [](const std::vector<double>&) -> Matrix {
        return {0, 1, 1, 0};
      }},
-    {GateId::y, "y", 1, 0, GateClass::dense, AngleRule::none, [](const std::vector<double>&) -> Matrix {
+    {GateId::y, "y", 1, 0, GateClass::dense, AngleRule::none,
+     [](const std::vector<double>&) -> Matrix {
        return {0, -imag_unit, imag_unit, 0};
      }},
-    {GateId::z, "z", 1, 0, GateClass::diagonal, AngleRule::none, [](const std::vector<double>&) -> Matrix {
+    {GateId::z, "z", 1, 0, GateClass::diagonal, AngleRule::none,
+     [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, -1};
      }},
-    {GateId::h, "h", 1, 0, GateClass::dense, AngleRule::none, [](const std::vector<double>&) -> Matrix {
+    {GateId::h, "h", 1, 0, GateClass::dense, AngleRule::none,
+     [](const std::vector<double>&) -> Matrix {
        const double r = 1.0 / std::sqrt(2.0);
        return {r, r, r, -r};
      }},
-    {GateId::s, "s", 1, 0, GateClass::diagonal, AngleRule::none, [](const std::vector<double>&) -> Matrix {
+    {GateId::s, "s", 1, 0, GateClass::diagonal, AngleRule::none,
+     [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, imag_unit};
      }},
-    {GateId::sdg, "sdg", 1, 0, GateClass::diagonal, AngleRule::none, [](const std::vector<double>&) -> Matrix {
+    {GateId::sdg, "sdg", 1, 0, GateClass::diagonal, AngleRule::none,
+     [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, -imag_unit};
      }},
-    {GateId::t, "t", 1, 0, GateClass::diagonal, AngleRule::none, [](const std::vector<double>&) -> Matrix {
+    {GateId::t, "t", 1, 0, GateClass::diagonal, AngleRule::none,
+     [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, std::polar(1.0, pi / 4)};
      }},
-    {GateId::tdg, "tdg", 1, 0, GateClass::diagonal, AngleRule::none, [](const std::vector<double>&) -> Matrix {
+    {GateId::tdg, "tdg", 1, 0, GateClass::diagonal, AngleRule::none,
+     [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, std::polar(1.0, -pi / 4)};
      }},
-    {GateId::sx, "sx", 1, 0, GateClass::dense, AngleRule::none, [](const std::vector<double>&) -> Matrix {
+    {GateId::sx, "sx", 1, 0, GateClass::dense, AngleRule::none,
+     [](const std::vector<double>&) -> Matrix {
        return {cd(0.5, 0.5), cd(0.5, -0.5), cd(0.5, -0.5), cd(0.5, 0.5)};
      }},
-    {GateId::sxdg, "sxdg", 1, 0, GateClass::dense, AngleRule::none, [](const std::vector<double>&) -> Matrix {
+    {GateId::sxdg, "sxdg", 1, 0, GateClass::dense, AngleRule::none,
+     [](const std::vector<double>&) -> Matrix {
        return {cd(0.5, -0.5), cd(0.5, 0.5), cd(0.5, 0.5), cd(0.5, -0.5)};
      }},
-    {GateId::rx, "rx", 1, 1, GateClass::dense, AngleRule::rotation, [](const std::vector<double>& a) -> Matrix {
+    {GateId::rx, "rx", 1, 1, GateClass::dense, AngleRule::rotation,
+     [](const std::vector<double>& a) -> Matrix {
        const double co = std::cos(a[0] / 2), si = std::sin(a[0] / 2);
        return {co, -imag_unit * si, -imag_unit * si, co};
      }},
-    {GateId::ry, "ry", 1, 1, GateClass::dense, AngleRule::rotation, [](const std::vector<double>& a) -> Matrix {
+    {GateId::ry, "ry", 1, 1, GateClass::dense, AngleRule::rotation,
+     [](const std::vector<double>& a) -> Matrix {
        const double co = std::cos(a[0] / 2), si = std::sin(a[0] / 2);
        return {co, -si, si, co};
      }},
-    {GateId::rz, "rz", 1, 1, GateClass::diagonal, AngleRule::rotation, [](const std::vector<double>& a) -> Matrix {
+    {GateId::rz, "rz", 1, 1, GateClass::diagonal, AngleRule::rotation,
+     [](const std::vector<double>& a) -> Matrix {
        return {std::polar(1.0, -a[0] / 2), 0, 0, std::polar(1.0, a[0] / 2)};
      }},
-    {GateId::p, "p", 1, 1, GateClass::diagonal, AngleRule::phase, [](const std::vector<double>& a) -> Matrix {
+    {GateId::p, "p", 1, 1, GateClass::diagonal, AngleRule::phase,
+     [](const std::vector<double>& a) -> Matrix {
        return {1, 0, 0, std::polar(1.0, a[0])};
      }},
-    {GateId::u, "u", 1, 3, GateClass::dense, AngleRule::u, [](const std::vector<double>& a) -> Matrix {
+    {GateId::u, "u", 1, 3, GateClass::dense, AngleRule::u,
+     [](const std::vector<double>& a) -> Matrix {
        const double co = std::cos(a[0] / 2), si = std::sin(a[0] / 2);
        const cd g = a.size() > 3 ? std::polar(1.0, a[3]) : cd(1.0);
        return {g * co, -g * std::polar(si, a[2]), g * std::polar(si, a[1]), g * std::polar(co, a[1] + a[2])};
      }},
-    {GateId::swap, "swap", 2, 0, GateClass::permutation, AngleRule::none, [](const std::vector<double>&) -> Matrix {
-       return {1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1};
-     }},
-    {GateId::iswap, "iswap", 2, 0, GateClass::dense, AngleRule::none, [](const std::vector<double>&) -> Matrix {
+    {GateId::swap, "swap", 2, 0, GateClass::permutation, AngleRule::none,
+     [](const std::vector<double>&) -> Matrix { return {1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1}; }},
+    {GateId::iswap, "iswap", 2, 0, GateClass::dense, AngleRule::none,
+     [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, 0, 0, 0, imag_unit, 0, 0, imag_unit, 0, 0, 0, 0, 0, 1};
      }},
-    {GateId::rxx, "rxx", 2, 1, GateClass::dense, AngleRule::rotation, [](const std::vector<double>& a) -> Matrix {
+    {GateId::rxx, "rxx", 2, 1, GateClass::dense, AngleRule::rotation,
+     [](const std::vector<double>& a) -> Matrix {
        const cd co = std::cos(a[0] / 2), ms = -imag_unit * std::sin(a[0] / 2);
        return {co, 0, 0, ms, 0, co, ms, 0, 0, ms, co, 0, ms, 0, 0, co};
      }},
-    {GateId::ryy, "ryy", 2, 1, GateClass::dense, AngleRule::rotation, [](const std::vector<double>& a) -> Matrix {
+    {GateId::ryy, "ryy", 2, 1, GateClass::dense, AngleRule::rotation,
+     [](const std::vector<double>& a) -> Matrix {
        const cd co = std::cos(a[0] / 2), ms = -imag_unit * std::sin(a[0] / 2);
        return {co, 0, 0, -ms, 0, co, ms, 0, 0, ms, co, 0, -ms, 0, 0, co};
      }},
-    {GateId::rzz, "rzz", 2, 1, GateClass::diagonal, AngleRule::rotation, [](const std::vector<double>& a) -> Matrix {
+    {GateId::rzz, "rzz", 2, 1, GateClass::diagonal, AngleRule::rotation,
+     [](const std::vector<double>& a) -> Matrix {
        const cd e0 = std::polar(1.0, -a[0] / 2), e1 = std::polar(1.0, a[0] / 2);
        return {e0, 0, 0, 0, 0, e1, 0, 0, 0, 0, e1, 0, 0, 0, 0, e0};
      }},
@@ -175,8 +194,8 @@ inline Matrix gate_matrix(GateId id, const std::vector<double>& a = {}) {
   const GateInfo& info = gate_info(id);
   if (info.matrix == nullptr) throw invalid_argument("gate " + gate_name(id) + " has no fixed matrix");
   if (a.size() < info.num_params)
-    throw invalid_argument("gate " + gate_name(id) + " needs " + std::to_string(info.num_params) +
-                           " angle(s), got " + std::to_string(a.size()));
+    throw invalid_argument("gate " + gate_name(id) + " needs " + std::to_string(info.num_params) + " angle(s), got " +
+                           std::to_string(a.size()));
   return info.matrix(a);
 }
 
@@ -261,8 +280,7 @@ inline const GateSpelling gate_spellings[] = {
     {"ryy", true, GateId::ryy, 0, 1, A::same, true, true,
      "gate ryy(theta) a,b { rx(pi/2) a; rx(pi/2) b; cx a,b; rz(theta) b; cx a,b; rx(-pi/2) a; rx(-pi/2) b; }"},
     {"rzz", true, GateId::rzz, 0, 1, A::same, true, false, "gate rzz(theta) a,b { cx a,b; rz(theta) b; cx a,b; }"},
-    {"iswap", true, GateId::iswap, 0, 0, A::same, true, true,
-     "gate iswap a,b { s a; s b; h a; cx a,b; cx b,a; h b; }"},
+    {"iswap", true, GateId::iswap, 0, 0, A::same, true, true, "gate iswap a,b { s a; s b; h a; cx a,b; cx b,a; h b; }"},
     // Relative-phase Toffoli gates: CCX and CCCX up to phases on the basis states.
     {"rccx", false, GateId::i, 0, 0, A::same, false, false,
      "gate rccx a,b,c { h c; t c; cx b,c; tdg c; cx a,c; t c; cx b,c; tdg c; h c; }"},
@@ -274,7 +292,8 @@ inline const GateSpelling gate_spellings[] = {
      "gate c3x a,b,c,d {\n  h d; cp(pi/4) a,d; cx a,b; cp(-pi/4) b,d; cx a,b; cp(pi/4) b,d; cx b,c; cp(-pi/4) c,d;\n"
      "  cx a,c; cp(pi/4) c,d; cx b,c; cp(-pi/4) c,d; cx a,c; cp(pi/4) c,d; h d;\n}"},
     {"c3sqrtx", true, GateId::sx, 3, 0, A::same, true, false,
-     "gate c3sqrtx a,b,c,d {\n  h d; cp(pi/8) a,d; cx a,b; cp(-pi/8) b,d; cx a,b; cp(pi/8) b,d; cx b,c; cp(-pi/8) c,d;\n"
+     "gate c3sqrtx a,b,c,d {\n  h d; cp(pi/8) a,d; cx a,b; cp(-pi/8) b,d; cx a,b; cp(pi/8) b,d; cx b,c; cp(-pi/8) "
+     "c,d;\n"
      "  cx a,c; cp(pi/8) c,d; cx b,c; cp(-pi/8) c,d; cx a,c; cp(pi/8) c,d; h d;\n}"},
     // 4-controlled X from controlled-sqrt(X) (Barenco et al. 1995, lemma 7.2).
     {"c4x", true, GateId::x, 4, 0, A::same, true, false,

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "qsim/core/config.hpp"
-#include "qsim/kernels/arch.hpp"
 #include "qsim/gates/gate_id.hpp"
 #include "qsim/gates/matrices.hpp"
+#include "qsim/kernels/arch.hpp"
 
 QSIM_BEGIN_KERNEL_NAMESPACE
 namespace detail {

@@ -35,8 +35,7 @@ void apply_matrix(StateVector<T>& psi, const std::vector<qubit_t>& targets, cons
     detail::apply_diagonal(psi, qubits, detail::fold_controls_diagonal(d, targets.size(), controls.size()), par);
     return;
   }
-  if ((kind == MatrixKind::unknown || kind == MatrixKind::permutation) &&
-      permutation_applies(psi, targets, controls)) {
+  if ((kind == MatrixKind::unknown || kind == MatrixKind::permutation) && permutation_applies(psi, targets, controls)) {
     const auto row = permutation_of(m, dim);
     if (!row.empty()) {
       detail::apply_permutation(psi, targets, controls, row, par);
@@ -64,10 +63,10 @@ void adjoint_rotation_pair(StateVector<T>& psi, StateVector<T>& lam, qubit_t t, 
 /// This unit's build of the kernels for precision T.
 template <class T>
 const KernelSet<T>& compiled_kernels() {
-  static const KernelSet<T> set{xsimd::default_arch::name(),   &detail::apply_matrix<T>,
-                                &detail::apply_diagonal<T>,    &detail::probability_one<T>,
-                                &detail::collapse<T>,          &detail::adjoint_one_target<T>,
-                                &detail::adjoint_rotation_pair<T>};
+  static const KernelSet<T> set{
+      xsimd::default_arch::name(),      &detail::apply_matrix<T>, &detail::apply_diagonal<T>,
+      &detail::probability_one<T>,      &detail::collapse<T>,     &detail::adjoint_one_target<T>,
+      &detail::adjoint_rotation_pair<T>};
   return set;
 }
 

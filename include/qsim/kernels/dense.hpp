@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "qsim/core/config.hpp"
-#include "qsim/kernels/arch.hpp"
 #include "qsim/core/state_vector.hpp"
 #include "qsim/gates/matrices.hpp"
+#include "qsim/kernels/arch.hpp"
 #include "qsim/kernels/index.hpp"
 #include "qsim/kernels/kernel_set.hpp"
 #include "qsim/kernels/parallel.hpp"

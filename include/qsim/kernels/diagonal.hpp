@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "qsim/core/config.hpp"
-#include "qsim/kernels/arch.hpp"
 #include "qsim/core/state_vector.hpp"
+#include "qsim/kernels/arch.hpp"
 #include "qsim/kernels/index.hpp"
 #include "qsim/kernels/parallel.hpp"
 #include "qsim/kernels/simd.hpp"

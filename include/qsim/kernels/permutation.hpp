@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "qsim/core/config.hpp"
-#include "qsim/kernels/arch.hpp"
 #include "qsim/core/state_vector.hpp"
 #include "qsim/gates/matrices.hpp"
+#include "qsim/kernels/arch.hpp"
 #include "qsim/kernels/index.hpp"
 #include "qsim/kernels/parallel.hpp"
 #include "qsim/kernels/prefetch.hpp"

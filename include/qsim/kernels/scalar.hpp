@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "qsim/core/config.hpp"
-#include "qsim/kernels/arch.hpp"
 #include "qsim/core/state_vector.hpp"
 #include "qsim/gates/gather.hpp"
 #include "qsim/gates/matrices.hpp"
+#include "qsim/kernels/arch.hpp"
 #include "qsim/kernels/index.hpp"
 #include "qsim/kernels/parallel.hpp"
 

@@ -3,11 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"
-#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/ml/expectation.hpp"
 #include "qsim/ml/gate_derivative.hpp"
 #include "qsim/ml/pauli_sum.hpp"

@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"
-#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/measure/random.hpp"
 #include "qsim/measure/sampling.hpp"
 #include "qsim/ml/pauli_sum.hpp"

@@ -2,10 +2,10 @@
 #include <cmath>
 #include <vector>
 
+#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/state_vector.hpp"
-#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/ml/adjoint.hpp"
 #include "qsim/ml/expectation.hpp"
 #include "qsim/ml/gate_derivative.hpp"

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/circuit/operation.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
-#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/mpi/communicator.hpp"
 #include "qsim/mpi/distributed_state_vector.hpp"
 

@@ -102,7 +102,9 @@ class DistributedSimulator {
     check_circuit(c);
   }
 
-  void check_circuit(const Circuit& c) const { comm_->require_same(c.size(), "the number of operations in the circuit"); }
+  void check_circuit(const Circuit& c) const {
+    comm_->require_same(c.size(), "the number of operations in the circuit");
+  }
 
   // What the shared control flow (qsim::detail::CircuitRunner) needs: gates
   // one by one (a global qubit may need an exchange), collective measurement.

@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"
 #include "qsim/fusion/fuser.hpp"
-#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/measure/classical_bits.hpp"
 #include "qsim/measure/counts.hpp"
 #include "qsim/measure/random.hpp"
@@ -95,8 +95,7 @@ class Simulator {
   void apply_gates(const Operation* first, const Operation* last, State& psi, const Binding& b = {}) const {
     const unsigned k = fused_qubits(psi.num_qubits());
     if (k == 0 || last - first < 2) {
-      for (const Operation* op = first; op != last; ++op)
-        kernels::apply_validated_gate(psi, *op, b, parallel());
+      for (const Operation* op = first; op != last; ++op) kernels::apply_validated_gate(psi, *op, b, parallel());
       return;
     }
     fusion::apply_fused(psi, fusion::fuse(first, last, b, k), b, parallel());
