@@ -97,5 +97,23 @@ void collapse(StateVector<T>& psi, qubit_t q, int outcome, double probability, c
   active_kernels<T>().collapse(psi, q, outcome, probability, par);
 }
 
+/// |amplitude|^2 of every basis state, in double, threaded.
+template <class T>
+std::vector<double> probabilities(const StateVector<T>& psi, const ParallelFor& par = {}) {
+  auto p = qsim::detail::checked_vector<double>(
+      psi.size(), "the probabilities of a " + std::to_string(psi.num_qubits()) + "-qubit state");
+  active_kernels<T>().probabilities(psi, 0, psi.size(), p.data(), par);
+  return p;
+}
+
+/// <a|b>, conjugating a, threaded.
+template <class T>
+std::complex<double> inner_product(const StateVector<T>& a, const StateVector<T>& b, const ParallelFor& par = {}) {
+  if (a.num_qubits() != b.num_qubits() || a.size() != b.size())
+    throw invalid_argument("inner product of a " + std::to_string(a.num_qubits()) + "-qubit and a " +
+                           std::to_string(b.num_qubits()) + "-qubit state");
+  return active_kernels<T>().inner_product(a, b, par);
+}
+
 }  // namespace kernels
 QSIM_END_NAMESPACE

@@ -4,8 +4,10 @@
 // one instruction set. The simulator, fusion, the ML sweeps and the MPI
 // layer reach the kernels only through it (see docs/architecture.md), so a
 // second build (another instruction set, chosen at run time) or a second
-// backend plugs in without touching them.
+// backend plugs in without touching them. Every reduction adds fixed blocks
+// in a fixed order, so its result does not depend on the thread count.
 #include <complex>
+#include <cstddef>
 #include <vector>
 
 #include "qsim/core/config.hpp"
@@ -41,6 +43,25 @@ struct KernelSet {
   double (*probability_one)(const StateVector<T>& psi, qubit_t q, const ParallelFor& par);
   /// Projects qubit q onto `outcome` and divides by sqrt(probability).
   void (*collapse)(StateVector<T>& psi, qubit_t q, int outcome, double probability, const ParallelFor& par);
+  /// out[j] = |amplitude first + j|^2 in double, j < count.
+  void (*probabilities)(const StateVector<T>& psi, index_t first, index_t count, double* out, const ParallelFor& par);
+  /// out[b] = the probabilities of block b (`block` amplitudes) added in
+  /// index order: the sampling sweep skips the blocks no draw falls into.
+  void (*block_probabilities)(const StateVector<T>& psi, index_t block, double* out, const ParallelFor& par);
+  /// sum_k (-1)^{|k & z|} conj(a[k ^ x]) a[k]: a Pauli string's expectation
+  /// up to its phase i^{#Y}.
+  std::complex<double> (*pauli_string_sum)(const StateVector<T>& psi, index_t x_mask, index_t z_mask,
+                                           const ParallelFor& par);
+  /// sum_t coeffs[t] <psi|Z^{z_masks[t]}|psi> for `terms` Z strings, in one pass.
+  double (*z_strings_expectation)(const StateVector<T>& psi, const index_t* z_masks, const double* coeffs,
+                                  std::size_t terms, const ParallelFor& par);
+  /// out = sum_t w[t] X^{x_masks[t]} Z^{z_masks[t]} psi for `terms` strings
+  /// (w[t]: coefficient times i^{#Y}); out has psi's size.
+  void (*apply_pauli_strings)(const StateVector<T>& psi, StateVector<T>& out, const index_t* x_masks,
+                              const index_t* z_masks, const std::complex<double>* w, std::size_t terms,
+                              const ParallelFor& par);
+  /// <a|b>, conjugating a (same size).
+  std::complex<double> (*inner_product)(const StateVector<T>& a, const StateVector<T>& b, const ParallelFor& par);
   /// A step of the adjoint method for a gate on one target (any controls,
   /// `cmask` their bits): applies the 2x2 `m` to psi and, when not null, to
   /// lam, and adds Re <lam| d[k] |psi> to acc[k] for up to 4 matrices d, in

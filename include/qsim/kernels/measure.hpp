@@ -1,11 +1,8 @@
 #pragma once
-// Measurement primitives on the state: the probability of one qubit and the
-// collapse after an outcome, threaded. The sum runs over fixed blocks added
-// in order, so a seeded run gives the same outcomes on any thread count.
-#include <algorithm>
+// The collapse of the state after a measurement outcome, threaded (the
+// probability of the outcome is in reduce.hpp).
 #include <cmath>
 #include <complex>
-#include <vector>
 
 #include "qsim/core/config.hpp"
 #include "qsim/core/state_vector.hpp"
@@ -14,46 +11,6 @@
 
 QSIM_BEGIN_KERNEL_NAMESPACE
 namespace detail {
-
-/// Amplitudes per partial sum (a multiple of every pair stride below it).
-inline constexpr index_t probability_block = index_t{1} << 12;
-
-// |a|^2 in double from the components (std::norm of a complex<float> rounds to float).
-template <class T>
-inline double squared_magnitude(const std::complex<T>& a) {
-  const double re = a.real(), im = a.imag();
-  return re * re + im * im;
-}
-
-template <class T>
-double probability_one(const StateVector<T>& psi, qubit_t q, const ParallelFor& par) {
-  const index_t size = psi.size(), bit = index_t{1} << q;
-  const index_t blocks = (size + probability_block - 1) / probability_block;
-  // Partial sums on the stack up to 2^18 amplitudes: a measurement in a
-  // shot-by-shot run of a small circuit allocates nothing.
-  constexpr index_t on_stack = 64;
-  double small[on_stack];
-  std::vector<double> large(blocks > on_stack ? blocks : 0);
-  double* const partial = blocks > on_stack ? large.data() : small;
-  const std::complex<T>* amps = psi.data();
-  par.ranges(blocks, size, [&](index_t first, index_t last) {
-    for (index_t blk = first; blk < last; ++blk) {
-      const index_t lo = blk * probability_block, hi = std::min(size, lo + probability_block);
-      double s = 0;
-      if (bit >= probability_block) {
-        if (lo & bit)
-          for (index_t i = lo; i < hi; ++i) s += squared_magnitude(amps[i]);
-      } else {
-        for (index_t run = lo | bit; run < hi; run += 2 * bit)
-          for (index_t i = run; i < run + bit; ++i) s += squared_magnitude(amps[i]);
-      }
-      partial[blk] = s;
-    }
-  });
-  double p = 0;
-  for (index_t blk = 0; blk < blocks; ++blk) p += partial[blk];
-  return p;
-}
 
 template <class T>
 void collapse(StateVector<T>& psi, qubit_t q, int outcome, double probability, const ParallelFor& par) {

@@ -1,5 +1,7 @@
 #pragma once
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -7,6 +9,8 @@
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"
+#include "qsim/kernels/dispatch.hpp"
+#include "qsim/kernels/parallel.hpp"
 #include "qsim/measure/random.hpp"
 
 QSIM_BEGIN_NAMESPACE
@@ -54,39 +58,67 @@ inline std::vector<double> sorted_uniforms(std::uint64_t shots, std::uint64_t se
 }  // namespace detail
 
 namespace detail {
-/// The sampler over any probability source `prob(i)`, i < size: one pass for
-/// the total, one sweep matching the sorted uniforms. Reading a state's
-/// |amplitude|^2 directly saves building (and page-faulting) a 2^n vector.
-template <class Prob, class Emit>
-void sample_sorted_by(std::size_t size, const Prob& prob, std::uint64_t shots, std::uint64_t seed, Emit&& emit) {
+/// Outcomes per block of the sampling sweep.
+inline constexpr index_t sample_block = index_t{1} << 12;
+
+/**
+ * The sampler over a distribution of `size` outcomes cut into blocks of
+ * sample_block: block_sums(out) writes each block's total (added in index
+ * order), fill(first, count, out) the probabilities of a range. One pass
+ * gives the totals; the sweep then matches the sorted uniforms block by
+ * block, reading only the blocks some uniform falls into (a few shots on a
+ * large state read a few blocks). Blocks start at the running sum of the
+ * block totals, so a state and its probability vector draw the same.
+ */
+template <class BlockSums, class Fill, class Emit>
+void sample_blocks(index_t size, const BlockSums& block_sums, const Fill& fill, std::uint64_t shots, std::uint64_t seed,
+                   Emit&& emit) {
   if (shots == 0) return;
   if (size == 0) throw invalid_argument("cannot sample from an empty distribution");
+  const index_t blocks = (size + sample_block - 1) / sample_block;
+  std::vector<double> sums(static_cast<std::size_t>(blocks));
+  block_sums(sums.data());
   double total = 0;
-  for (std::size_t i = 0; i < size; ++i) {
-    const double p = prob(i);
-    if (!(p >= 0) || !std::isfinite(p))
-      throw invalid_argument("probability " + std::to_string(p) + " of outcome " + std::to_string(i) + " is not valid");
-    total += p;
+  index_t last_block = blocks;
+  for (index_t b = 0; b < blocks; ++b) {
+    if (!(sums[b] >= 0) || !std::isfinite(sums[b]))
+      throw invalid_argument("the probabilities of outcomes " + std::to_string(b * sample_block) + ".." +
+                             std::to_string(std::min(size, (b + 1) * sample_block) - 1) + " add up to " +
+                             std::to_string(sums[b]) + ", not a valid weight");
+    total += sums[b];
+    if (sums[b] > 0) last_block = b;
   }
-  if (!(total > 0)) throw invalid_argument("cannot sample from a distribution of total weight 0");
+  if (!(total > 0) || !std::isfinite(total))
+    throw invalid_argument("cannot sample from a distribution of total weight " + std::to_string(total));
   SortedSpacings spacings(shots, seed);
   const double scale = total / spacings.spacing_sum();
-  std::size_t last = size - 1;
-  while (prob(last) == 0) --last;
+  std::vector<double> p(static_cast<std::size_t>(std::min(size, sample_block)));
   std::uint64_t k = 0;
-  double cumulative = 0;
+  double start = 0;  // running sum of the block totals before block b
   double u = spacings.next() * scale;
-  for (std::size_t i = 0; i <= last && k < shots; ++i) {
-    const double p = prob(i);
-    if (p == 0) continue;
-    cumulative += p;
-    std::uint64_t count = 0;
-    // The last nonzero bin also takes any uniforms that rounding left past the end.
-    while (k < shots && (i == last || u < cumulative)) {
-      ++count;
-      if (++k < shots) u = spacings.next() * scale;
+  for (index_t b = 0; b <= last_block && k < shots; ++b) {
+    const double end = start + sums[b];
+    if (sums[b] == 0 || (b != last_block && u >= end)) {
+      start = end;
+      continue;
     }
-    if (count) emit(static_cast<index_t>(i), count);
+    const index_t first = b * sample_block, count = std::min(size - first, sample_block);
+    fill(first, count, p.data());
+    index_t last = count - 1;  // the last nonzero outcome takes what rounding left past the end
+    if (b == last_block)
+      while (p[last] == 0) --last;
+    double cumulative = start;
+    for (index_t i = 0; i < count && k < shots; ++i) {
+      if (p[i] == 0) continue;
+      cumulative += p[i];
+      std::uint64_t n = 0;
+      while (k < shots && ((b == last_block && i == last) || u < cumulative)) {
+        ++n;
+        if (++k < shots) u = spacings.next() * scale;
+      }
+      if (n) emit(first + i, n);
+    }
+    start = end;
   }
 }
 
@@ -112,16 +144,37 @@ std::vector<index_t> shuffled_draws(std::uint64_t shots, std::uint64_t seed, con
  */
 template <class Emit>
 void sample_sorted(const std::vector<double>& probabilities, std::uint64_t shots, std::uint64_t seed, Emit&& emit) {
-  detail::sample_sorted_by(
-      probabilities.size(), [&](std::size_t i) { return probabilities[i]; }, shots, seed, std::forward<Emit>(emit));
+  const index_t size = probabilities.size();
+  const auto block_sums = [&](double* out) {
+    for (index_t b = 0; b * detail::sample_block < size; ++b) {
+      double s = 0;
+      for (index_t i = b * detail::sample_block, end = std::min(size, (b + 1) * detail::sample_block); i < end; ++i) {
+        const double p = probabilities[i];
+        if (!(p >= 0) || !std::isfinite(p))
+          throw invalid_argument("probability " + std::to_string(p) + " of outcome " + std::to_string(i) +
+                                 " is not valid");
+        s += p;
+      }
+      out[b] = s;
+    }
+  };
+  const auto fill = [&](index_t first, index_t count, double* out) {
+    std::copy(probabilities.begin() + static_cast<std::ptrdiff_t>(first),
+              probabilities.begin() + static_cast<std::ptrdiff_t>(first + count), out);
+  };
+  detail::sample_blocks(size, block_sums, fill, shots, seed, std::forward<Emit>(emit));
 }
 
 /// The same draws straight from a state's |amplitude|^2 (identical to
-/// sampling `psi.probabilities()` with the same seed), without the 2^n vector.
+/// sampling `psi.probabilities()` with the same seed), without the 2^n
+/// vector; the block totals are summed on the threads of `par`.
 template <class T, class Emit>
-void sample_sorted(const StateVector<T>& psi, std::uint64_t shots, std::uint64_t seed, Emit&& emit) {
-  detail::sample_sorted_by(
-      psi.size(), [&](std::size_t i) { return static_cast<double>(std::norm(psi[i])); }, shots, seed,
+void sample_sorted(const StateVector<T>& psi, std::uint64_t shots, std::uint64_t seed, Emit&& emit,
+                   const kernels::ParallelFor& par = {}) {
+  const auto& ks = kernels::active_kernels<T>();
+  detail::sample_blocks(
+      psi.size(), [&](double* out) { ks.block_probabilities(psi, detail::sample_block, out, par); },
+      [&](index_t first, index_t count, double* out) { ks.probabilities(psi, first, count, out, {1}); }, shots, seed,
       std::forward<Emit>(emit));
 }
 
@@ -133,8 +186,9 @@ inline std::vector<index_t> sample_indices(const std::vector<double>& probabilit
 
 /// `shots` basis indices drawn from the state `psi`, in random order.
 template <class T>
-std::vector<index_t> sample_indices(const StateVector<T>& psi, std::uint64_t shots, std::uint64_t seed) {
-  return detail::shuffled_draws(shots, seed, [&](auto&& emit) { sample_sorted(psi, shots, seed, emit); });
+std::vector<index_t> sample_indices(const StateVector<T>& psi, std::uint64_t shots, std::uint64_t seed,
+                                    const kernels::ParallelFor& par = {}) {
+  return detail::shuffled_draws(shots, seed, [&](auto&& emit) { sample_sorted(psi, shots, seed, emit, par); });
 }
 
 QSIM_END_NAMESPACE

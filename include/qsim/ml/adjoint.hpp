@@ -8,6 +8,7 @@
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"
+#include "qsim/kernels/dispatch.hpp"
 #include "qsim/ml/expectation.hpp"
 #include "qsim/ml/gate_derivative.hpp"
 #include "qsim/ml/pauli_sum.hpp"
@@ -58,27 +59,22 @@ void run_gates(const Circuit& c, const Binding& b, StateVector<T>& psi) {
     if (op.is_gate()) kernels::apply_validated_gate(psi, op, b);
 }
 
-// Re <lam| D (on targets, where controls are 1) |psi> for a dense D.
+// Re <lam| D_c |psi>, D_c = D on the targets where every control is 1 and 0
+// elsewhere, from the seam's primitives: a matrix with controls acts as the
+// identity where a control is 0, so <lam|D_c psi> = <lam|[D] psi> - <lam|[0] psi>,
+// the second term only when there are controls. `scratch` is reused.
 template <class T>
-double masked_expectation(const StateVector<T>& lam, const StateVector<T>& psi, const Operation& op, const Matrix& d) {
-  const std::size_t k = op.targets.size(), dim = std::size_t{1} << k;
-  index_t tmask = 0, cmask = 0;
-  for (auto q : op.targets) tmask |= index_t{1} << q;
-  for (auto q : op.controls) cmask |= index_t{1} << q;
-  std::vector<index_t> off(dim, 0);
-  for (std::size_t j = 0; j < dim; ++j)
-    for (std::size_t bit = 0; bit < k; ++bit)
-      if ((j >> bit) & 1U) off[j] |= index_t{1} << op.targets[bit];
-  std::complex<double> s = 0;
-  for (index_t base = 0; base < psi.size(); ++base) {
-    if ((base & tmask) != 0 || (base & cmask) != cmask) continue;
-    for (std::size_t r = 0; r < dim; ++r) {
-      std::complex<double> row = 0;
-      for (std::size_t col = 0; col < dim; ++col) row += d[r * dim + col] * std::complex<double>(psi[base | off[col]]);
-      s += std::conj(std::complex<double>(lam[base | off[r]])) * row;
-    }
-  }
-  return s.real();
+double masked_expectation(const StateVector<T>& lam, const StateVector<T>& psi, const Operation& op, const Matrix& d,
+                          StateVector<T>& scratch) {
+  const auto& ks = kernels::active_kernels<T>();
+  const auto term = [&](const Matrix& m) {
+    scratch = psi;
+    ks.apply_matrix(scratch, op.targets, op.controls, m, {}, kernels::MatrixKind::unknown);
+    return ks.inner_product(lam, scratch, {}).real();
+  };
+  double s = term(d);
+  if (!op.controls.empty()) s -= term(Matrix(d.size(), 0.0));
+  return s;
 }
 
 inline Matrix matmul(const Matrix& a, const Matrix& b, std::size_t dim) {
@@ -115,6 +111,7 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
   std::vector<Matrix> derivs;
   std::vector<const Param*> slots;
   std::vector<bool> done(ops.size(), false);
+  StateVector<T> scratch(0);  // for gates on several targets; allocated by the first one
   const auto add_gradient = [&](const Param& p, double re_term) {
     const double g = 2.0 * re_term * p.scale;
     if (p.source == Param::Source::weight) {
@@ -176,7 +173,8 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
       for (auto q : op.controls) cmask |= index_t{1} << q;
       kernels::active_kernels<T>().adjoint_one_target(psi, &lam, op.targets[0], cmask, u_dag, derivs, acc, op.gate);
     } else {
-      for (std::size_t k = 0; k < derivs.size(); ++k) acc[k] = detail::masked_expectation(lam, psi, op, derivs[k]);
+      for (std::size_t k = 0; k < derivs.size(); ++k)
+        acc[k] = detail::masked_expectation(lam, psi, op, derivs[k], scratch);
       Operation inverse = make_unitary(u_dag, op.targets, "adjoint");
       inverse.controls = op.controls;
       kernels::apply_validated_gate(psi, inverse);

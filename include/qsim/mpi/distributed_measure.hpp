@@ -105,7 +105,7 @@ std::vector<double> probabilities(const DistributedStateVector<T>& psi, const st
     const index_t g = offset | i;
     std::size_t key = 0;
     for (std::size_t b = 0; b < qubits.size(); ++b) key |= static_cast<std::size_t>((g >> qubits[b]) & 1U) << b;
-    mine[key] += static_cast<double>(std::norm(local[i]));
+    mine[key] += qsim::detail::probability_of(local[i]);
   }
   detail::check(MPI_Allreduce(mine.data(), total.data(), static_cast<int>(mine.size()), MPI_DOUBLE, MPI_SUM,
                               psi.communicator().get()),
@@ -131,7 +131,7 @@ std::vector<std::pair<index_t, std::uint64_t>> sample_counts(const DistributedSt
   double mine = 0;
   index_t last_local = 0;  // last nonzero local bin
   for (index_t i = 0; i < psi.local_size(); ++i) {
-    const double p = static_cast<double>(std::norm(local[i]));
+    const double p = qsim::detail::probability_of(local[i]);
     mine += p;
     if (p != 0) last_local = i;
   }
@@ -161,7 +161,7 @@ std::vector<std::pair<index_t, std::uint64_t>> sample_counts(const DistributedSt
   std::vector<unsigned long long> flat;  // (index, count) pairs
   double cumulative = start;
   for (index_t i = 0; i <= last_local && first != past; ++i) {
-    const double p = static_cast<double>(std::norm(local[i]));
+    const double p = qsim::detail::probability_of(local[i]);
     if (p == 0) continue;
     cumulative += p;
     std::uint64_t count = 0;
@@ -234,23 +234,27 @@ double expectation(const DistributedStateVector<T>& psi, const std::string& paul
   const index_t flip_local = flip & local_mask, sign_local = sign & local_mask;
   const int partner = psi.rank() ^ static_cast<int>(flip >> nl);
   const bool rank_sign = detail::parity(psi.global_offset() & sign);
-  // Blocks: our block h pairs with block h ^ (flip_local / block) of the partner.
-  const index_t block = std::min(detail::exchange_chunk, psi.local_size());
-  const index_t flip_hi = flip_local / block, flip_lo = flip_local % block;
-  std::vector<C> in(partner == psi.rank() ? 0 : block);
-  const C* local = psi.local().data();
   std::complex<double> sum = 0;
-  for (index_t h = 0; h < psi.local_size() / block; ++h) {
-    const C* theirs = local + (h ^ flip_hi) * block;
-    if (partner != psi.rank()) {
+  if (partner == psi.rank()) {
+    // Only local bits flip: the kernels' one-pass sum.
+    sum = kernels::active_kernels<T>().pauli_string_sum(psi.local(), flip_local, sign_local, {});
+    if (rank_sign) sum = -sum;
+  } else {
+    // Blocks: our block h pairs with block h ^ (flip_local / block) of the partner.
+    const index_t block = std::min(detail::exchange_chunk, psi.local_size());
+    const index_t flip_hi = flip_local / block, flip_lo = flip_local % block;
+    std::vector<C> in(block);
+    const C* local = psi.local().data();
+    for (index_t h = 0; h < psi.local_size() / block; ++h) {
+      const C* theirs = local + (h ^ flip_hi) * block;
       detail::sendrecv(theirs, in.data(), block, partner, psi.communicator().get());
       theirs = in.data();
-    }
-    for (index_t lo = 0; lo < block; ++lo) {
-      const index_t i = h * block + lo;
-      const std::complex<double> term =
-          std::conj(std::complex<double>(theirs[lo ^ flip_lo])) * std::complex<double>(local[i]);
-      sum += (rank_sign != detail::parity(i & sign_local)) ? -term : term;
+      for (index_t lo = 0; lo < block; ++lo) {
+        const index_t i = h * block + lo;
+        const std::complex<double> term =
+            std::conj(std::complex<double>(theirs[lo ^ flip_lo])) * std::complex<double>(local[i]);
+        sum += (rank_sign != detail::parity(i & sign_local)) ? -term : term;
+      }
     }
   }
   sum *= phase;

@@ -13,6 +13,7 @@
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"
+#include "qsim/kernels/dispatch.hpp"
 #include "qsim/mpi/communicator.hpp"
 
 QSIM_BEGIN_NAMESPACE
@@ -103,7 +104,7 @@ class DistributedStateVector {
   /// <this|other> over all ranks (collective); both must share the communicator's group.
   std::complex<double> inner(const DistributedStateVector& other) const {
     check_compatible(other, "inner product");
-    const std::complex<double> mine = local_.inner(other.local_);
+    const std::complex<double> mine = kernels::active_kernels<T>().inner_product(local_, other.local_, {});
     double in[2] = {mine.real(), mine.imag()}, out[2] = {0, 0};
     detail::check(MPI_Allreduce(in, out, 2, MPI_DOUBLE, MPI_SUM, comm_->get()), "MPI_Allreduce");
     return {out[0], out[1]};

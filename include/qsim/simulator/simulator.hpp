@@ -103,7 +103,7 @@ class Simulator {
 
   /// Probability of each basis state after the circuit's gates (measurements ignored).
   std::vector<double> probabilities(const Circuit& c, const Binding& b = {}) const {
-    return runner().unitary_part(c, b, "probabilities/sample").probabilities();
+    return kernels::probabilities(runner().unitary_part(c, b, "probabilities/sample"), parallel());
   }
 
   /// `shots` basis indices drawn from the final state (measurements ignored), in random order.
@@ -111,7 +111,7 @@ class Simulator {
     check_shots(shots);
     detail::check_bytes_fit(static_cast<long double>(shots) * sizeof(index_t),
                             "a list of " + std::to_string(shots) + " shots");
-    return sample_indices(runner().unitary_part(c, b, "probabilities/sample"), shots, seed);
+    return sample_indices(runner().unitary_part(c, b, "probabilities/sample"), shots, seed, parallel());
   }
 
   /// Counts over `qubits` only (qubits.back() leftmost in each key).
@@ -204,7 +204,7 @@ class Simulator {
     }
     template <class Emit>
     void sample(const State& psi, std::uint64_t shots, std::uint64_t seed, Emit&& emit) const {
-      sample_sorted(psi, shots, seed, emit);
+      sample_sorted(psi, shots, seed, emit, sim.parallel());
     }
   };
   detail::CircuitRunner<Engine> runner() const { return detail::CircuitRunner<Engine>(Engine{*this}); }
