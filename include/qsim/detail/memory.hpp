@@ -64,9 +64,16 @@ inline std::string describe_bytes(long double bytes) {
   return msg.str();
 }
 
+/// Buffers below this size skip the check: reading /proc/meminfo costs tens
+/// of microseconds, more than simulating a small circuit, and training
+/// allocates states of a few amplitudes per sample. A failed allocation of
+/// such a buffer is still reported (out_of_memory or std::bad_alloc).
+inline constexpr long double unchecked_bytes = 64.0L * 1024 * 1024;
+
 /// Refuses, before allocating, a buffer of `bytes` for `what` (a
 /// probability vector, a list of shots, ...) that the machine cannot hold.
 inline void check_bytes_fit(long double bytes, const std::string& what) {
+  if (bytes < unchecked_bytes) return;
   const std::uint64_t available = available_memory_bytes();
   if (bytes > static_cast<long double>(available))
     throw out_of_memory(what + " needs " + describe_bytes(bytes) + " but only " +

@@ -28,6 +28,19 @@
 #define QSIM_KERNEL_ARCH_NS arch_generic
 #endif
 
+// The kernels' compile-time loops and group walks are nested lambdas and
+// small templates; GCC's inliner gives up on them in the widest
+// instantiations, or once a translation unit holding every kernel (the
+// prebuilt library's) has used its growth budget, unless told: the kernel
+// body then runs out of line, reloading its captures for every group.
+#if defined(__GNUC__)
+#define QSIM_INLINE_LAMBDA __attribute__((always_inline))
+#define QSIM_FORCE_INLINE __attribute__((always_inline)) inline
+#else
+#define QSIM_INLINE_LAMBDA
+#define QSIM_FORCE_INLINE inline
+#endif
+
 // Inline: callers write qsim::kernels::detail::... and get this unit's build.
 #define QSIM_BEGIN_KERNEL_NAMESPACE \
   QSIM_BEGIN_NAMESPACE              \

@@ -48,7 +48,7 @@ class ZeroInserter {
  * (the prefetch hook).
  */
 template <class F, class Hook>
-inline void for_each_group(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift, F&& f, index_t chunk,
+QSIM_FORCE_INLINE void for_each_group(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift, F&& f, index_t chunk,
                            Hook&& before_chunk) {
   const unsigned run_bits = insert.lowest() >= 63 ? 62 : insert.lowest() - shift;
   const index_t step = index_t{1} << shift;
@@ -64,7 +64,7 @@ inline void for_each_group(index_t begin, index_t end, const ZeroInserter& inser
   }
 }
 template <class F>
-inline void for_each_group(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift, F&& f) {
+QSIM_FORCE_INLINE void for_each_group(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift, F&& f) {
   for_each_group(begin, end, insert, shift, f, ~index_t{0}, [](index_t, index_t) {});
 }
 

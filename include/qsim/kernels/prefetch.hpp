@@ -156,7 +156,7 @@ class BlockPrefetch {
 /// for_each_group with the block prefetch of `prefetch` (when active);
 /// on_line(offset) receives each requested line instead of the cache.
 template <class F, class OnLine>
-inline void walk_with_prefetch(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift,
+QSIM_FORCE_INLINE void walk_with_prefetch(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift,
                                const BlockPrefetch& prefetch, F&& f, OnLine&& on_line) {
   if (!prefetch.active()) {
     for_each_group(begin, end, insert, shift, f);
@@ -179,7 +179,7 @@ inline void walk_with_prefetch(index_t begin, index_t end, const ZeroInserter& i
 }
 
 template <class F>
-inline void for_each_group(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift,
+QSIM_FORCE_INLINE void for_each_group(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift,
                            const BlockPrefetch& prefetch, F&& f) {
   walk_with_prefetch(begin, end, insert, shift, prefetch, f, [&](std::size_t offset) { prefetch.prefetch(offset); });
 }

@@ -12,16 +12,6 @@
 #include "qsim/core/config.hpp"
 #include "qsim/kernels/arch.hpp"
 
-// The kernels' compile-time loops are nested lambdas; GCC's inliner gives up
-// on them in the widest instantiations unless told, leaving calls per FMA.
-#if defined(__GNUC__)
-#define QSIM_INLINE_LAMBDA __attribute__((always_inline))
-#define QSIM_FORCE_INLINE __attribute__((always_inline)) inline
-#else
-#define QSIM_INLINE_LAMBDA
-#define QSIM_FORCE_INLINE inline
-#endif
-
 QSIM_BEGIN_KERNEL_NAMESPACE
 namespace detail {
 
