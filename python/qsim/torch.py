@@ -76,6 +76,7 @@ class QuantumLayer(torch.nn.Module):
                              f"the circuit has {n}")
         init = torch.from_numpy(self._engine.initial_weights).to(dtype).reshape(weight_shape)
         self.weights = torch.nn.Parameter(init)
+        self.circuit = circuit
         self.num_features = self._engine.num_features
         self.num_outputs = self._engine.num_outputs
 
