@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "bindings.hpp"
 
@@ -87,27 +88,19 @@ void register_circuit(py::module_& m) {
         return std::string(p.source == qsim::Param::Source::weight ? "weight(" : "feature(") + std::to_string(p.index) +
                ", scale=" + std::to_string(p.scale) + ", offset=" + std::to_string(p.offset) + ")";
       });
-  auto check_param = [](double scale, double offset) {
-    if (!std::isfinite(scale) || !std::isfinite(offset))
-      throw qsim::invalid_argument("scale and offset must be finite, got " + std::to_string(scale) + " and " +
-                                   std::to_string(offset));
-  };
-  m.def(
-      "weight",
-      [check_param](std::int64_t i, double scale, double offset) {
-        check_param(scale, offset);
-        return qsim::weight(to_count(i, "weight index"), scale, offset);
-      },
-      py::arg("i"), py::arg("scale") = 1.0, py::arg("offset") = 0.0,
-      "Trainable weight i as a gate angle: scale * w[i] + offset.");
-  m.def(
-      "feature",
-      [check_param](std::int64_t i, double scale, double offset) {
-        check_param(scale, offset);
-        return qsim::feature(to_count(i, "feature index"), scale, offset);
-      },
-      py::arg("i"), py::arg("scale") = 1.0, py::arg("offset") = 0.0,
-      "Input feature i as a gate angle: scale * x[i] + offset.");
+  using Source = qsim::Param (*)(std::size_t, double, double);
+  for (auto [name, make, what] : {std::tuple<const char*, Source, const char*>{"weight", &qsim::weight, "Trainable weight"},
+                                  {"feature", &qsim::feature, "Input feature"}})
+    m.def(
+        name,
+        [make = make, name = name](std::int64_t i, double scale, double offset) {
+          if (!std::isfinite(scale) || !std::isfinite(offset))
+            throw qsim::invalid_argument("scale and offset must be finite, got " + std::to_string(scale) + " and " +
+                                         std::to_string(offset));
+          return make(to_count(i, (std::string(name) + " index").c_str()), scale, offset);
+        },
+        py::arg("i"), py::arg("scale") = 1.0, py::arg("offset") = 0.0,
+        (std::string(what) + " i as a gate angle: scale * value[i] + offset.").c_str());
 
   py::class_<Circuit> c(m, "Circuit", "A quantum circuit with Qiskit's gate names, argument order and bit order.");
   c.def(py::init([](std::int64_t n, std::int64_t clbits) {

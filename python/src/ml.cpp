@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <tuple>
 
 #include "bindings.hpp"
 
@@ -107,22 +108,19 @@ void register_ml(py::module_& m) {
       },
       py::arg("circuit"), py::arg("layers"), py::arg("qubits"), py::arg("first_weight") = 0,
       py::arg("rotation") = "X", "PennyLane's BasicEntanglerLayers, weights (layers, qubits); returns their number.");
-  m.def(
-      "strongly_entangling_layers",
-      [](qsim::Circuit& c, std::int64_t layers, std::int64_t qubits, std::int64_t first_weight) {
-        return qsim::ml::strongly_entangling_layers(c, to_count(layers, "layers"), to_unsigned(qubits, "qubits"),
-                                                    to_count(first_weight, "first_weight"));
-      },
-      py::arg("circuit"), py::arg("layers"), py::arg("qubits"), py::arg("first_weight") = 0,
-      "PennyLane's StronglyEntanglingLayers, weights (layers, qubits, 3); returns their number.");
-  m.def(
-      "hardware_efficient_ansatz",
-      [](qsim::Circuit& c, std::int64_t layers, std::int64_t qubits, std::int64_t first_weight) {
-        return qsim::ml::hardware_efficient_ansatz(c, to_count(layers, "layers"), to_unsigned(qubits, "qubits"),
-                                                   to_count(first_weight, "first_weight"));
-      },
-      py::arg("circuit"), py::arg("layers"), py::arg("qubits"), py::arg("first_weight") = 0,
-      "RY and RZ on every qubit, then a CNOT chain; weights (layers, qubits, 2); returns their number.");
+  using Template = std::size_t (*)(qsim::Circuit&, std::size_t, unsigned, std::size_t);
+  for (auto [name, make, doc] : {std::tuple<const char*, Template, const char*>{
+                                     "strongly_entangling_layers", &qsim::ml::strongly_entangling_layers,
+                                     "PennyLane's StronglyEntanglingLayers, weights (layers, qubits, 3); returns their number."},
+                                 {"hardware_efficient_ansatz", &qsim::ml::hardware_efficient_ansatz,
+                                  "RY and RZ on every qubit, then a CNOT chain; weights (layers, qubits, 2); returns their "
+                                  "number."}})
+    m.def(
+        name,
+        [make = make](qsim::Circuit& c, std::int64_t layers, std::int64_t qubits, std::int64_t first_weight) {
+          return make(c, to_count(layers, "layers"), to_unsigned(qubits, "qubits"), to_count(first_weight, "first_weight"));
+        },
+        py::arg("circuit"), py::arg("layers"), py::arg("qubits"), py::arg("first_weight") = 0, doc);
 }
 
 }  // namespace qsim_python
