@@ -58,6 +58,19 @@ void register_layer(py::module_& m, const char* name) {
       .def_property_readonly("num_outputs", &Layer::num_outputs)
       .def_property_readonly("initial_weights", [](const Layer& l) { return Eigen::VectorXd(l.weights()); })
       .def(
+          "jacobian",
+          [](const Layer& l, const py::object& x) {
+            const Eigen::VectorXd xv = to_vector(x, "the input");
+            Eigen::MatrixXd jw, jx;
+            {
+              py::gil_scoped_release nogil;
+              jw = l.jacobian(xv, &jx);
+            }
+            return py::make_tuple(RowMatrix(jw), RowMatrix(jx));
+          },
+          py::arg("x"),
+          "(d outputs / d initial_weights, d outputs / d x) at one input: one adjoint gradient per output.")
+      .def(
           "forward",
           [](const Layer& l, const py::object& w, const py::object& x) {
             const Eigen::VectorXd wv = to_vector(w, "weights");

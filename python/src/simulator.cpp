@@ -11,7 +11,9 @@ namespace qsim_python {
 
 namespace {
 
-// One Python class over Simulator<float> and Simulator<double>.
+// One Python class over Simulator<float> and Simulator<double>. Circuits
+// arrive as copies: the GIL is released while they run, and another Python
+// thread may add gates to the original meanwhile.
 class PySimulator {
  public:
   PySimulator(const std::string& precision, std::int64_t threads, bool fusion) {
@@ -76,7 +78,7 @@ class PySimulator {
 
   double expectation(const py::object& what, const qsim::ml::PauliSum& h, const BoundValues& v) const {
     if (py::isinstance<qsim::Circuit>(what)) {
-      const auto& c = what.cast<const qsim::Circuit&>();
+      const auto c = what.cast<qsim::Circuit>();
       if (single_) return expect(simulate<float>(c, 0, v), h);
       return expect(simulate<double>(c, 0, v), h);
     }
@@ -168,7 +170,7 @@ void register_simulator(py::module_& m) {
       .def_property_readonly("kernel_arch", &PySimulator::kernel_arch)
       .def(
           "run",
-          [](const PySimulator& s, const qsim::Circuit& c, std::int64_t shots, std::int64_t seed,
+          [](const PySimulator& s, qsim::Circuit c, std::int64_t shots, std::int64_t seed,
              const py::object& weights, const py::object& features) {
             return s.run(c, shots, seed, bind_values(weights, features));
           },
@@ -176,19 +178,19 @@ void register_simulator(py::module_& m) {
           py::arg("features") = py::none(), "Counts keyed as Qiskit's get_counts(): classical bit 0 rightmost.")
       .def(
           "statevector",
-          [](const PySimulator& s, const qsim::Circuit& c, std::int64_t seed, const py::object& weights,
+          [](const PySimulator& s, qsim::Circuit c, std::int64_t seed, const py::object& weights,
              const py::object& features) { return s.statevector(c, seed, bind_values(weights, features)); },
           py::arg("circuit"), py::arg("seed") = 0, py::arg("weights") = py::none(), py::arg("features") = py::none(),
           "The final state as a numpy complex128 (double) or complex64 (single) array; basis index bit i is qubit i.")
       .def(
           "probabilities",
-          [](const PySimulator& s, const qsim::Circuit& c, const py::object& weights, const py::object& features) {
+          [](const PySimulator& s, qsim::Circuit c, const py::object& weights, const py::object& features) {
             return s.probabilities(c, bind_values(weights, features));
           },
           py::arg("circuit"), py::arg("weights") = py::none(), py::arg("features") = py::none())
       .def(
           "sample",
-          [](const PySimulator& s, const qsim::Circuit& c, std::int64_t shots, std::int64_t seed,
+          [](const PySimulator& s, qsim::Circuit c, std::int64_t shots, std::int64_t seed,
              const py::object& weights, const py::object& features) {
             return s.sample(c, shots, seed, bind_values(weights, features));
           },

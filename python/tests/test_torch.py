@@ -62,6 +62,20 @@ def test_forward_and_gradients_equal_the_simulator_with_parameter_shift():
     assert np.abs(lay.weights.grad.reshape(-1).numpy() - want).max() < 1e-10
 
 
+def test_the_vjp_equals_the_cpp_adjoint_jacobian():
+    lay = make()  # still at its initial weights, which jacobian() uses
+    x = torch.rand(3, 3, dtype=torch.float64, requires_grad=True)
+    cot = torch.rand(3, 3, dtype=torch.float64)
+    (lay(x) * cot).sum().backward()
+    want_w, want_x = np.zeros(lay.weights.numel()), np.zeros((3, 3))
+    for i in range(3):  # qsim's adjoint_gradient, once per output: another C++ path than the folded VJP
+        jw, jx = lay._engine.jacobian(x[i].detach().numpy())
+        want_w += cot[i].numpy() @ jw
+        want_x[i] = cot[i].numpy() @ jx
+    assert np.abs(lay.weights.grad.reshape(-1).numpy() - want_w).max() < 1e-12
+    assert np.abs(x.grad.numpy() - want_x).max() < 1e-12
+
+
 def test_two_forwards_one_backward_and_retain_graph():
     lay = make()
     x1 = torch.rand(3, 3, dtype=torch.float64)
