@@ -124,7 +124,8 @@ TEST_CASE("QuantumLayer results do not depend on the thread count or the state c
   CHECK((g0 - g1).cwiseAbs().maxCoeff() == 0.0);
 }
 
-TEST_CASE("the stateless forward/backward equals the stateful one and leaves the layer alone", "[ml][layer][stateless]") {
+TEST_CASE("the stateless forward/backward equals the stateful one and leaves the layer alone",
+          "[ml][layer][stateless]") {
   std::mt19937_64 rng(21);
   const Eigen::MatrixXd x1 = random_matrix(7, 3, rng), x2 = random_matrix(5, 3, rng);
   const Eigen::MatrixXd c1 = random_matrix(7, 3, rng), c2 = random_matrix(5, 3, rng);

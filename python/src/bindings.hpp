@@ -32,8 +32,8 @@ inline std::uint64_t to_count(std::int64_t v, const char* what) {
 // A gate angle: a qsim.Param (weight/feature) or anything float() accepts.
 inline qsim::Param to_param(const py::handle& h) {
   if (py::isinstance<qsim::Param>(h)) return h.cast<qsim::Param>();
-  if (py::isinstance<py::bool_>(h) || !(py::isinstance<py::float_>(h) || py::isinstance<py::int_>(h) ||
-                                        py::hasattr(h, "__float__")))
+  if (py::isinstance<py::bool_>(h) ||
+      !(py::isinstance<py::float_>(h) || py::isinstance<py::int_>(h) || py::hasattr(h, "__float__")))
     throw qsim::invalid_argument("a gate angle must be a number or qsim.weight(i) / qsim.feature(i), got " +
                                  std::string(py::str(py::type::of(h).attr("__name__"))));
   return qsim::Param(py::float_(py::reinterpret_borrow<py::object>(h)).cast<double>());

@@ -89,8 +89,9 @@ void register_circuit(py::module_& m) {
                ", scale=" + std::to_string(p.scale) + ", offset=" + std::to_string(p.offset) + ")";
       });
   using Source = qsim::Param (*)(std::size_t, double, double);
-  for (auto [name, make, what] : {std::tuple<const char*, Source, const char*>{"weight", &qsim::weight, "Trainable weight"},
-                                  {"feature", &qsim::feature, "Input feature"}})
+  for (auto [name, make, what] :
+       {std::tuple<const char*, Source, const char*>{"weight", &qsim::weight, "Trainable weight"},
+        {"feature", &qsim::feature, "Input feature"}})
     m.def(
         name,
         [make = make, name = name](std::int64_t i, double scale, double offset) {
@@ -212,8 +213,7 @@ void register_circuit(py::module_& m) {
       [](Circuit& k, const std::string& creg, std::int64_t value) -> Circuit& {
         return k.c_if(creg, to_count(value, "condition value"));
       },
-      py::arg("creg"), py::arg("value"), self,
-      "Makes the most recently added operation conditional on creg == value.");
+      py::arg("creg"), py::arg("value"), self, "Makes the most recently added operation conditional on creg == value.");
 
   m.def(
       "from_qasm", [](const std::string& text) { return qsim::qasm::parse(text); }, py::arg("text"),

@@ -38,7 +38,8 @@ void register_energy(py::module_& root) {
       },
       py::arg("measurement"), py::arg("gates") = 0.0, py::arg("samples") = 0.0, py::arg("bytes") = 0.0,
       py::arg("copy_bandwidth") = 0.0, py::arg("grid_gco2e_per_kwh") = en::default_grid_gco2e_per_kwh,
-      "A Report: the work done in a region (gates, samples, bytes moved) against its energy; eta needs copy_bandwidth (B/s).");
+      "A Report: the work done in a region (gates, samples, bytes moved) against its energy; eta needs copy_bandwidth "
+      "(B/s).");
   m.def("append_csv", &en::append_csv, py::arg("path"), py::arg("reports"),
         "Appends one row per report (the header first when the file is new); pandas.read_csv reads it.");
   m.def("csv_header", &en::csv_header);

@@ -31,8 +31,7 @@ Eigen::MatrixXd to_matrix2d(const py::handle& h, const char* what) {
 }
 Eigen::VectorXd to_vector(const py::handle& h, const char* what) {
   auto a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(h);
-  if (!a || a.ndim() != 1)
-    throw qsim::invalid_argument(std::string(what) + " must be a 1-D array of numbers");
+  if (!a || a.ndim() != 1) throw qsim::invalid_argument(std::string(what) + " must be a 1-D array of numbers");
   return Eigen::Map<const Eigen::VectorXd>(a.data(), a.shape(0));
 }
 
@@ -96,7 +95,8 @@ void register_layer(py::module_& m, const char* name) {
             }
             return py::make_tuple(g.weights, RowMatrix(g.inputs));
           },
-          py::arg("tape"), py::arg("dy"), "(dL/dweights, dL/dX): the adjoint vector-Jacobian product, one sweep per sample.");
+          py::arg("tape"), py::arg("dy"),
+          "(dL/dweights, dL/dX): the adjoint vector-Jacobian product, one sweep per sample.");
 }
 
 }  // namespace
@@ -119,19 +119,21 @@ void register_ml(py::module_& m) {
         return qsim::ml::basic_entangler_layers(c, to_count(layers, "layers"), to_unsigned(qubits, "qubits"),
                                                 to_count(first_weight, "first_weight"), to_rotation(rotation));
       },
-      py::arg("circuit"), py::arg("layers"), py::arg("qubits"), py::arg("first_weight") = 0,
-      py::arg("rotation") = "X", "PennyLane's BasicEntanglerLayers, weights (layers, qubits); returns their number.");
+      py::arg("circuit"), py::arg("layers"), py::arg("qubits"), py::arg("first_weight") = 0, py::arg("rotation") = "X",
+      "PennyLane's BasicEntanglerLayers, weights (layers, qubits); returns their number.");
   using Template = std::size_t (*)(qsim::Circuit&, std::size_t, unsigned, std::size_t);
-  for (auto [name, make, doc] : {std::tuple<const char*, Template, const char*>{
-                                     "strongly_entangling_layers", &qsim::ml::strongly_entangling_layers,
-                                     "PennyLane's StronglyEntanglingLayers, weights (layers, qubits, 3); returns their number."},
-                                 {"hardware_efficient_ansatz", &qsim::ml::hardware_efficient_ansatz,
-                                  "RY and RZ on every qubit, then a CNOT chain; weights (layers, qubits, 2); returns their "
-                                  "number."}})
+  for (auto [name, make, doc] :
+       {std::tuple<const char*, Template, const char*>{
+            "strongly_entangling_layers", &qsim::ml::strongly_entangling_layers,
+            "PennyLane's StronglyEntanglingLayers, weights (layers, qubits, 3); returns their number."},
+        {"hardware_efficient_ansatz", &qsim::ml::hardware_efficient_ansatz,
+         "RY and RZ on every qubit, then a CNOT chain; weights (layers, qubits, 2); returns their "
+         "number."}})
     m.def(
         name,
         [make = make](qsim::Circuit& c, std::int64_t layers, std::int64_t qubits, std::int64_t first_weight) {
-          return make(c, to_count(layers, "layers"), to_unsigned(qubits, "qubits"), to_count(first_weight, "first_weight"));
+          return make(c, to_count(layers, "layers"), to_unsigned(qubits, "qubits"),
+                      to_count(first_weight, "first_weight"));
         },
         py::arg("circuit"), py::arg("layers"), py::arg("qubits"), py::arg("first_weight") = 0, doc);
 }

@@ -86,8 +86,7 @@ class PySimulator {
     const auto arr = py::array::ensure(what);
     if (!arr || arr.ndim() != 1)
       throw qsim::invalid_argument("expectation() needs a qsim.Circuit or a 1-D numpy state vector");
-    if (py::isinstance<py::array_t<std::complex<float>>>(arr))
-      return expect(from_numpy<float>(arr), h);
+    if (py::isinstance<py::array_t<std::complex<float>>>(arr)) return expect(from_numpy<float>(arr), h);
     return expect(from_numpy<double>(arr), h);
   }
 
@@ -136,14 +135,18 @@ void register_errors(py::module_& m) {
 }
 
 void register_simulator(py::module_& m) {
-  py::class_<qsim::ml::PauliSum>(m, "PauliSum", "A weighted sum of Pauli strings: PauliSum([(0.5, \"Z0 Z1\"), (-1.2, \"X2\")]).")
+  py::class_<qsim::ml::PauliSum>(m, "PauliSum",
+                                 "A weighted sum of Pauli strings: PauliSum([(0.5, \"Z0 Z1\"), (-1.2, \"X2\")]).")
       .def(py::init([](const std::vector<std::pair<double, std::string>>& terms) {
              qsim::ml::PauliSum h;
              for (const auto& [coeff, pauli] : terms) h.add(coeff, pauli);
              return h;
            }),
            py::arg("terms"))
-      .def(py::init([](const std::string& pauli) { return qsim::ml::PauliSum{{1.0, pauli}}; }), py::arg("pauli"))
+      .def(py::init([](const std::string& pauli) {
+             return qsim::ml::PauliSum{{1.0, pauli}};
+           }),
+           py::arg("pauli"))
       .def_property_readonly("terms",
                              [](const qsim::ml::PauliSum& h) {
                                std::vector<std::pair<double, std::string>> out;
@@ -154,7 +157,8 @@ void register_simulator(py::module_& m) {
       .def("__len__", &qsim::ml::PauliSum::size)
       .def("__repr__", [](const qsim::ml::PauliSum& h) {
         std::string s = "PauliSum([";
-        for (const auto& t : h.terms()) s += (s.back() == '[' ? "(" : ", (") + std::to_string(t.coeff) + ", '" + t.text() + "')";
+        for (const auto& t : h.terms())
+          s += (s.back() == '[' ? "(" : ", (") + std::to_string(t.coeff) + ", '" + t.text() + "')";
         return s + "])";
       });
 
@@ -170,10 +174,8 @@ void register_simulator(py::module_& m) {
       .def_property_readonly("kernel_arch", &PySimulator::kernel_arch)
       .def(
           "run",
-          [](const PySimulator& s, qsim::Circuit c, std::int64_t shots, std::int64_t seed,
-             const py::object& weights, const py::object& features) {
-            return s.run(c, shots, seed, bind_values(weights, features));
-          },
+          [](const PySimulator& s, qsim::Circuit c, std::int64_t shots, std::int64_t seed, const py::object& weights,
+             const py::object& features) { return s.run(c, shots, seed, bind_values(weights, features)); },
           py::arg("circuit"), py::arg("shots") = 1024, py::arg("seed") = 0, py::arg("weights") = py::none(),
           py::arg("features") = py::none(), "Counts keyed as Qiskit's get_counts(): classical bit 0 rightmost.")
       .def(
@@ -190,10 +192,8 @@ void register_simulator(py::module_& m) {
           py::arg("circuit"), py::arg("weights") = py::none(), py::arg("features") = py::none())
       .def(
           "sample",
-          [](const PySimulator& s, qsim::Circuit c, std::int64_t shots, std::int64_t seed,
-             const py::object& weights, const py::object& features) {
-            return s.sample(c, shots, seed, bind_values(weights, features));
-          },
+          [](const PySimulator& s, qsim::Circuit c, std::int64_t shots, std::int64_t seed, const py::object& weights,
+             const py::object& features) { return s.sample(c, shots, seed, bind_values(weights, features)); },
           py::arg("circuit"), py::arg("shots"), py::arg("seed") = 0, py::arg("weights") = py::none(),
           py::arg("features") = py::none(), "Basis indices (numpy uint64) drawn from the final state.")
       .def(
