@@ -130,6 +130,7 @@ class QuantumLayer {
   /// cached states are dropped, so a retry simulates the samples again.
   Eigen::MatrixXd backward(const Eigen::MatrixXd& dy) {
     if (!has_forward_) throw invalid_argument("QuantumLayer::backward called before forward");
+    check_tape(tape_, dy);  // before the try: bad input keeps the cached states
     BackwardResult g;
     try {
       g = vjp(tape_, dy, &tape_.states);
@@ -223,7 +224,7 @@ class QuantumLayer {
 
   // The adjoint VJP of one tape. Cached states are moved out of `movable`
   // (the stateful backward, which drops them anyway) or copied from the tape.
-  BackwardResult vjp(const Tape& tape, const Eigen::MatrixXd& dy, std::vector<StateVector<T>>* movable) const {
+  void check_tape(const Tape& tape, const Eigen::MatrixXd& dy) const {
     const Eigen::Index batch = tape.x.rows();
     if (dy.rows() != batch || dy.cols() != static_cast<Eigen::Index>(observables_.size()))
       throw invalid_argument("dL/dY has shape " + std::to_string(dy.rows()) + " x " + std::to_string(dy.cols()) +
@@ -237,6 +238,11 @@ class QuantumLayer {
     if (static_cast<std::size_t>(tape.x.cols()) != num_features() ||
         (!tape.states.empty() && tape.states.size() != static_cast<std::size_t>(batch)))
       throw invalid_argument("the tape was not filled by this layer's forward()");
+  }
+
+  BackwardResult vjp(const Tape& tape, const Eigen::MatrixXd& dy, std::vector<StateVector<T>>* movable) const {
+    check_tape(tape, dy);
+    const Eigen::Index batch = tape.x.rows();
     const Eigen::Index nw = tape.weights.size(), nf = static_cast<Eigen::Index>(num_features());
     Eigen::MatrixXd dw_per_sample = Eigen::MatrixXd::Zero(nw, batch);
     Eigen::MatrixXd dxt = Eigen::MatrixXd::Zero(nf, batch);
