@@ -18,7 +18,7 @@ for b in "${builds[@]}"; do
   case "$b" in
     native) flags=(-DCMAKE_BUILD_TYPE=Release) ;;
     sanitize) flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" -DQSIM_SANITIZE=ON -DQSIM_BUILD_BENCH=OFF) ;;
-    portable) flags=(-DCMAKE_BUILD_TYPE=Release -DQSIM_NATIVE=OFF -DQSIM_BUILD_BENCH=OFF) ;;
+    portable) flags=(-DCMAKE_BUILD_TYPE=Release -DQSIM_NATIVE=OFF -DQSIM_BUILD_BENCH=OFF -DQSIM_BUILD_PYTHON=OFF) ;;
     fuzz) echo "=== build: fuzz"; bash tests/fuzz/run_fuzz.sh 30 build-test-fuzz; continue ;;
     *) echo "unknown build '$b' (native, sanitize, portable, fuzz)" >&2; exit 2 ;;
   esac

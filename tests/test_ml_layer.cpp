@@ -124,6 +124,42 @@ TEST_CASE("QuantumLayer results do not depend on the thread count or the state c
   CHECK((g0 - g1).cwiseAbs().maxCoeff() == 0.0);
 }
 
+TEST_CASE("the stateless forward/backward equals the stateful one and leaves the layer alone",
+          "[ml][layer][stateless]") {
+  std::mt19937_64 rng(21);
+  const Eigen::MatrixXd x1 = random_matrix(7, 3, rng), x2 = random_matrix(5, 3, rng);
+  const Eigen::MatrixXd c1 = random_matrix(7, 3, rng), c2 = random_matrix(5, 3, rng);
+  for (std::size_t cache_bytes : {std::size_t{1} << 20, std::size_t{0}}) {
+    qsim::ml::LayerOptions opt;
+    opt.seed = 4;
+    opt.cache_bytes = cache_bytes;
+    qsim::ml::QuantumLayer<double> stateful(layer_circuit(), layer_observables(), opt);
+    const qsim::ml::QuantumLayer<double> stateless(layer_circuit(), layer_observables(), opt);
+    const Eigen::VectorXd w = stateful.weights();
+    // Two forwards before their backwards, the first tape used twice (retain_graph).
+    qsim::ml::QuantumLayer<double>::Tape t1, t2;
+    const Eigen::MatrixXd y1 = stateless.forward(w, x1, t1), y2 = stateless.forward(w, x2, t2);
+    const auto g2 = stateless.backward(t2, c2);
+    const auto g1 = stateless.backward(t1, c1), g1_again = stateless.backward(t1, c1);
+    CHECK(g1.weights == g1_again.weights);
+    CHECK(g1.inputs == g1_again.inputs);
+    for (const auto& [x, cot, y, g] : {std::tie(x1, c1, y1, g1), std::tie(x2, c2, y2, g2)}) {
+      stateful.zero_grad();
+      CHECK(stateful.forward(x) == y);
+      CHECK(stateful.backward(cot) == g.inputs);
+      CHECK(stateful.weight_gradient() == g.weights);
+    }
+    CHECK(stateless.weight_gradient().isZero());
+  }
+  const qsim::ml::QuantumLayer<double> layer(layer_circuit(), layer_observables());
+  qsim::ml::QuantumLayer<double>::Tape tape;
+  CHECK_THROWS_WITH(layer.forward(Eigen::VectorXd::Zero(20), Eigen::MatrixXd::Zero(2, 3), tape),
+                    Catch::Contains("21 weights, got 20"));
+  CHECK_THROWS_WITH(layer.backward(tape, Eigen::MatrixXd::Zero(2, 3)), Catch::Contains("expected 0 x 3"));
+  layer.forward(layer.weights(), Eigen::MatrixXd::Zero(2, 3), tape);
+  CHECK_THROWS_WITH(layer.backward(tape, Eigen::MatrixXd::Constant(2, 3, std::nan(""))), Catch::Contains("not finite"));
+}
+
 TEST_CASE("QuantumLayer Jacobian equals parameter-shift gradients per output", "[ml][layer]") {
   qsim::ml::QuantumLayer<double> layer(layer_circuit(), layer_observables());
   // Dynamic-size vectors: with fixed-size ones GCC 12 warns (falsely) about

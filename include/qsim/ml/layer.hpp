@@ -103,11 +103,7 @@ class QuantumLayer {
   const Eigen::VectorXd& weights() const noexcept { return weights_; }
   /// Replaces the weights; their number must match the circuit's.
   void set_weights(const Eigen::VectorXd& w) {
-    if (w.size() != weights_.size())
-      throw invalid_argument("the layer has " + std::to_string(weights_.size()) + " weights, got " +
-                             std::to_string(w.size()));
-    for (Eigen::Index i = 0; i < w.size(); ++i)
-      if (!std::isfinite(w[i])) throw invalid_argument("weight " + std::to_string(i) + " is not finite");
+    check_weights(w);
     weights_ = w;
   }
   /// dL/dweights accumulated by backward() since the last zero_grad().
@@ -119,26 +115,10 @@ class QuantumLayer {
   /// cached states are dropped first, so that memory never holds two
   /// batches; backward() then simulates them again).
   Eigen::MatrixXd forward(const Eigen::MatrixXd& x) {
-    check_inputs(x);
-    states_.clear();
-    const Eigen::Index batch = x.rows();
-    Eigen::MatrixXd y(batch, static_cast<Eigen::Index>(observables_.size()));
-    const unsigned n = circuit_.num_qubits();
-    const bool cache =
-        static_cast<std::size_t>(batch) * (std::size_t{1} << n) * sizeof(std::complex<T>) <= options_.cache_bytes;
-    std::vector<StateVector<T>> states;
-    if (cache) states.resize(static_cast<std::size_t>(batch));
-    const Eigen::MatrixXd xt = x.transpose();  // one contiguous column per sample
-    detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
-      StateVector<T> psi(n);
-      detail::run_gates(circuit_, binding(xt, i), psi);
-      for (std::size_t o = 0; o < observables_.size(); ++o)
-        y(i, static_cast<Eigen::Index>(o)) = expectation(psi, observables_[o]);
-      if (cache) states[static_cast<std::size_t>(i)] = std::move(psi);
-    });
-    Eigen::MatrixXd x_copy = x;  // the last allocation: nothing below can throw
-    x_.swap(x_copy);
-    states_.swap(states);
+    tape_.states.clear();
+    Tape tape;
+    Eigen::MatrixXd y = forward(weights_, x, tape);
+    tape_ = std::move(tape);  // nothing below can throw
     has_forward_ = true;
     return y;
   }
@@ -150,44 +130,69 @@ class QuantumLayer {
   /// cached states are dropped, so a retry simulates the samples again.
   Eigen::MatrixXd backward(const Eigen::MatrixXd& dy) {
     if (!has_forward_) throw invalid_argument("QuantumLayer::backward called before forward");
-    const Eigen::Index batch = x_.rows();
-    if (dy.rows() != batch || dy.cols() != static_cast<Eigen::Index>(observables_.size()))
-      throw invalid_argument("dL/dY has shape " + std::to_string(dy.rows()) + " x " + std::to_string(dy.cols()) +
-                             ", expected " + std::to_string(batch) + " x " + std::to_string(observables_.size()));
-    for (Eigen::Index i = 0; i < batch; ++i)
-      for (Eigen::Index o = 0; o < dy.cols(); ++o)
-        if (!std::isfinite(dy(i, o)))
-          throw invalid_argument("dL/dY of sample " + std::to_string(i) + ", output " + std::to_string(o) +
-                                 " is not finite (" + std::to_string(dy(i, o)) + ")");
-    const Eigen::Index nw = weights_.size(), nf = static_cast<Eigen::Index>(num_features());
-    Eigen::MatrixXd dw_per_sample = Eigen::MatrixXd::Zero(nw, batch);
-    Eigen::MatrixXd dxt = Eigen::MatrixXd::Zero(nf, batch);
-    const Eigen::MatrixXd xt = x_.transpose();
-    const unsigned n = circuit_.num_qubits();
-    const bool cached = !states_.empty();
+    check_tape(tape_, dy);  // before the try: bad input keeps the cached states
+    BackwardResult g;
     try {
-      detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
-        PauliSum folded;
-        for (std::size_t o = 0; o < observables_.size(); ++o)
-          folded.add(observables_[o], dy(i, static_cast<Eigen::Index>(o)));
-        const Binding b = binding(xt, i);
-        StateVector<T> psi(n), lam(n);
-        if (cached)
-          psi = std::move(states_[static_cast<std::size_t>(i)]);
-        else
-          detail::run_gates(circuit_, b, psi);
-        apply_pauli_sum(folded, psi, lam);
-        adjoint_sweep(circuit_, b, psi, lam, dw_per_sample.col(i).data(), dxt.col(i).data());
-      });
+      g = vjp(tape_, dy, &tape_.states);
     } catch (...) {
-      states_.clear();  // some were moved out; x_ still lets a retry recompute them
+      tape_.states.clear();  // some may have been moved out; the inputs still let a retry recompute them
       throw;
     }
-    states_.clear();
+    tape_.states.clear();
     has_forward_ = false;
-    for (Eigen::Index i = 0; i < batch; ++i) grad_ += dw_per_sample.col(i);  // fixed order
-    return dxt.transpose();
+    grad_ += g.weights;
+    return g.inputs;
   }
+
+  /// What the stateless forward() hands to backward(): the inputs, the
+  /// weights they were run with and, when they fit LayerOptions::cache_bytes,
+  /// the final state of every sample.
+  struct Tape {
+    Eigen::MatrixXd x;
+    Eigen::VectorXd weights;
+    std::vector<StateVector<T>> states;
+  };
+  /// dL/dweights (summed over the batch in sample order) and dL/dX of one backward().
+  struct BackwardResult {
+    Eigen::VectorXd weights;
+    Eigen::MatrixXd inputs;
+  };
+
+  /**
+   * The stateless form, for autograd engines (PyTorch): the layer is not
+   * changed, so any number of forwards may precede their backwards, and a
+   * tape may be used for several backwards (retain_graph, gradcheck).
+   * @code
+   *   QuantumLayer<double>::Tape tape;
+   *   Eigen::MatrixXd y = layer.forward(w, x, tape);
+   *   auto g = layer.backward(tape, dloss_dy);   // g.weights, g.inputs
+   * @endcode
+   */
+  Eigen::MatrixXd forward(const Eigen::VectorXd& w, const Eigen::MatrixXd& x, Tape& tape) const {
+    check_weights(w);
+    check_inputs(x);
+    const Eigen::Index batch = x.rows();
+    Eigen::MatrixXd y(batch, static_cast<Eigen::Index>(observables_.size()));
+    const unsigned n = circuit_.num_qubits();
+    const bool cache =
+        static_cast<std::size_t>(batch) * (std::size_t{1} << n) * sizeof(std::complex<T>) <= options_.cache_bytes;
+    std::vector<StateVector<T>> states;
+    if (cache) states.resize(static_cast<std::size_t>(batch));
+    const Eigen::MatrixXd xt = x.transpose();  // one contiguous column per sample
+    detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
+      StateVector<T> psi(n);
+      detail::run_gates(circuit_, binding(w, xt, i), psi);
+      for (std::size_t o = 0; o < observables_.size(); ++o)
+        y(i, static_cast<Eigen::Index>(o)) = expectation(psi, observables_[o]);
+      if (cache) states[static_cast<std::size_t>(i)] = std::move(psi);
+    });
+    Tape t{x, w, std::move(states)};
+    std::swap(tape, t);
+    return y;
+  }
+
+  /// The vector-Jacobian product for the forward() that filled `tape`; the tape is kept.
+  BackwardResult backward(const Tape& tape, const Eigen::MatrixXd& dy) const { return vjp(tape, dy, nullptr); }
 
   /**
    * The full Jacobian at one input: rows are observables, columns weights
@@ -213,9 +218,67 @@ class QuantumLayer {
   }
 
  private:
-  Binding binding(const Eigen::MatrixXd& xt, Eigen::Index i) const {
-    return Binding{weights_.data(), static_cast<std::size_t>(weights_.size()), xt.col(i).data(),
-                   static_cast<std::size_t>(xt.rows())};
+  static Binding binding(const Eigen::VectorXd& w, const Eigen::MatrixXd& xt, Eigen::Index i) {
+    return Binding{w.data(), static_cast<std::size_t>(w.size()), xt.col(i).data(), static_cast<std::size_t>(xt.rows())};
+  }
+
+  // The adjoint VJP of one tape. Cached states are moved out of `movable`
+  // (the stateful backward, which drops them anyway) or copied from the tape.
+  void check_tape(const Tape& tape, const Eigen::MatrixXd& dy) const {
+    const Eigen::Index batch = tape.x.rows();
+    if (dy.rows() != batch || dy.cols() != static_cast<Eigen::Index>(observables_.size()))
+      throw invalid_argument("dL/dY has shape " + std::to_string(dy.rows()) + " x " + std::to_string(dy.cols()) +
+                             ", expected " + std::to_string(batch) + " x " + std::to_string(observables_.size()));
+    for (Eigen::Index i = 0; i < batch; ++i)
+      for (Eigen::Index o = 0; o < dy.cols(); ++o)
+        if (!std::isfinite(dy(i, o)))
+          throw invalid_argument("dL/dY of sample " + std::to_string(i) + ", output " + std::to_string(o) +
+                                 " is not finite (" + std::to_string(dy(i, o)) + ")");
+    check_weights(tape.weights);
+    if (static_cast<std::size_t>(tape.x.cols()) != num_features() ||
+        (!tape.states.empty() && tape.states.size() != static_cast<std::size_t>(batch)))
+      throw invalid_argument("the tape was not filled by this layer's forward()");
+  }
+
+  BackwardResult vjp(const Tape& tape, const Eigen::MatrixXd& dy, std::vector<StateVector<T>>* movable) const {
+    check_tape(tape, dy);
+    const Eigen::Index batch = tape.x.rows();
+    const Eigen::Index nw = tape.weights.size(), nf = static_cast<Eigen::Index>(num_features());
+    Eigen::MatrixXd dw_per_sample = Eigen::MatrixXd::Zero(nw, batch);
+    Eigen::MatrixXd dxt = Eigen::MatrixXd::Zero(nf, batch);
+    const Eigen::MatrixXd xt = tape.x.transpose();
+    const unsigned n = circuit_.num_qubits();
+    const bool cached = !tape.states.empty();
+    detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
+      PauliSum folded;
+      for (std::size_t o = 0; o < observables_.size(); ++o)
+        folded.add(observables_[o], dy(i, static_cast<Eigen::Index>(o)));
+      const Binding b = binding(tape.weights, xt, i);
+      const auto s = static_cast<std::size_t>(i);
+      StateVector<T> psi;
+      if (!cached) {
+        psi = StateVector<T>(n);
+        detail::run_gates(circuit_, b, psi);
+      } else if (movable) {
+        psi = std::move((*movable)[s]);
+      } else {
+        psi = tape.states[s];
+      }
+      StateVector<T> lam(n);
+      apply_pauli_sum(folded, psi, lam);
+      adjoint_sweep(circuit_, b, psi, lam, dw_per_sample.col(i).data(), dxt.col(i).data());
+    });
+    BackwardResult g{Eigen::VectorXd::Zero(nw), dxt.transpose()};
+    for (Eigen::Index i = 0; i < batch; ++i) g.weights += dw_per_sample.col(i);  // fixed order
+    return g;
+  }
+
+  void check_weights(const Eigen::VectorXd& w) const {
+    if (static_cast<std::size_t>(w.size()) != circuit_.num_weights())
+      throw invalid_argument("the layer has " + std::to_string(circuit_.num_weights()) + " weights, got " +
+                             std::to_string(w.size()));
+    for (Eigen::Index i = 0; i < w.size(); ++i)
+      if (!std::isfinite(w[i])) throw invalid_argument("weight " + std::to_string(i) + " is not finite");
   }
 
   void check_inputs(const Eigen::MatrixXd& x) const {
@@ -233,8 +296,7 @@ class QuantumLayer {
   std::vector<PauliSum> observables_;
   LayerOptions options_;
   Eigen::VectorXd weights_, grad_;
-  Eigen::MatrixXd x_;
-  std::vector<StateVector<T>> states_;
+  Tape tape_;  // of the stateful forward()
   bool has_forward_ = false;
 };
 
