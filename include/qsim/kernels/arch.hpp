@@ -29,10 +29,9 @@
 #endif
 
 // The kernels' compile-time loops and group walks are nested lambdas and
-// small templates; GCC's inliner gives up on them in the widest
-// instantiations, or once a translation unit holding every kernel (the
-// prebuilt library's) has used its growth budget, unless told: the kernel
-// body then runs out of line, reloading its captures for every group.
+// small templates; GCC's inliner gives up on some of them in the widest
+// instantiations and in the prebuilt library's translation unit unless
+// told, and the kernel body then reloads its captures for every group.
 #if defined(__GNUC__)
 #define QSIM_INLINE_LAMBDA __attribute__((always_inline))
 #define QSIM_FORCE_INLINE __attribute__((always_inline)) inline
