@@ -9,10 +9,10 @@
 
 namespace {
 
+using qsim::index_t;
 using ref::cd;
 using ref::Mat;
 using ref::Vec;
-using qsim::index_t;
 
 template <class T>
 std::vector<const qsim::kernels::KernelSet<T>*> every_backend() {
@@ -31,7 +31,8 @@ Vec to_vec(const qsim::StateVector<T>& psi) {
 // X^x Z^z as a full operator (Z first, then X, on each qubit).
 Mat pauli_operator(unsigned n, index_t x, index_t z) {
   std::vector<Mat> f(n, ref::I2());
-  for (unsigned q = 0; q < n; ++q) f[q] = (((x >> q) & 1U) ? ref::X() : ref::I2()) * (((z >> q) & 1U) ? ref::Z() : ref::I2());
+  for (unsigned q = 0; q < n; ++q)
+    f[q] = (((x >> q) & 1U) ? ref::X() : ref::I2()) * (((z >> q) & 1U) ? ref::Z() : ref::I2());
   return ref::kron_all(f);
 }
 
@@ -76,7 +77,8 @@ TEMPLATE_TEST_CASE("every backend: dense, diagonal and controlled matrices", "[b
         std::vector<cd> diag(std::size_t{1} << qs.size());
         for (auto& d : diag) d = std::polar(1.0, std::uniform_real_distribution<double>(-3, 3)(rng));
         Mat dmat = Mat::Zero(static_cast<Eigen::Index>(diag.size()), static_cast<Eigen::Index>(diag.size()));
-        for (std::size_t j = 0; j < diag.size(); ++j) dmat(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j)) = diag[j];
+        for (std::size_t j = 0; j < diag.size(); ++j)
+          dmat(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j)) = diag[j];
         const Vec expect_diag = ref::embed(static_cast<int>(n), dmat, qs, {}) * to_vec(psi);
         for_every_backend<TestType>([&](const auto& ks, const auto& par) {
           auto out = psi;
@@ -107,7 +109,8 @@ TEMPLATE_TEST_CASE("every backend: probabilities, block sums, measurement and co
       std::vector<double> sums(psi.size() / block);
       ks.block_probabilities(psi, block, sums.data(), par);
       for (index_t b = 0; b < sums.size(); ++b)
-        REQUIRE(std::abs(sums[b] - p.segment(static_cast<Eigen::Index>(b * block), static_cast<Eigen::Index>(block)).sum()) <=
+        REQUIRE(std::abs(sums[b] -
+                         p.segment(static_cast<Eigen::Index>(b * block), static_cast<Eigen::Index>(block)).sum()) <=
                 1e-14);
       return sums;
     });
@@ -135,8 +138,8 @@ TEMPLATE_TEST_CASE("every backend: probabilities, block sums, measurement and co
   }
 }
 
-TEMPLATE_TEST_CASE("every backend: Pauli strings, sums of Z strings, H|psi> and inner products", "[backends][ml]", float,
-                   double) {
+TEMPLATE_TEST_CASE("every backend: Pauli strings, sums of Z strings, H|psi> and inner products", "[backends][ml]",
+                   float, double) {
   std::mt19937_64 rng(103);
   for (unsigned n = 1; n <= 10; ++n) {
     const auto psi = kcheck::random_psi<TestType>(n, rng), phi = kcheck::random_psi<TestType>(n, rng);
@@ -184,7 +187,8 @@ TEMPLATE_TEST_CASE("every backend: Pauli strings, sums of Z strings, H|psi> and 
   }
 }
 
-TEMPLATE_TEST_CASE("every backend: adjoint steps on one target and on rotation pairs", "[backends][ml]", float, double) {
+TEMPLATE_TEST_CASE("every backend: adjoint steps on one target and on rotation pairs", "[backends][ml]", float,
+                   double) {
   std::mt19937_64 rng(104);
   for (unsigned n = 1; n <= 9; ++n) {
     const auto psi = kcheck::random_psi<TestType>(n, rng), lam = kcheck::random_psi<TestType>(n, rng);
@@ -198,7 +202,8 @@ TEMPLATE_TEST_CASE("every backend: adjoint steps on one target and on rotation p
     const Mat u = ref::random_unitary(1, rng), d0 = ref::random_unitary(1, rng), d1 = ref::random_unitary(1, rng) * 0.5;
     const Mat zero = Mat::Zero(2, 2);
     const auto on_controls = [&](const Mat& m) {
-      return Mat(ref::embed(static_cast<int>(n), m, {t}, controls) - ref::embed(static_cast<int>(n), zero, {t}, controls));
+      return Mat(ref::embed(static_cast<int>(n), m, {t}, controls) -
+                 ref::embed(static_cast<int>(n), zero, {t}, controls));
     };
     const double e0 = l.dot(on_controls(d0) * p).real(), e1 = l.dot(on_controls(d1) * p).real();
     const Mat full_u = ref::embed(static_cast<int>(n), u, {t}, controls);

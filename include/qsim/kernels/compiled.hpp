@@ -65,19 +65,12 @@ void adjoint_rotation_pair(StateVector<T>& psi, StateVector<T>& lam, qubit_t t, 
 /// This unit's build of the kernels for precision T.
 template <class T>
 const KernelSet<T>& compiled_kernels() {
-  static const KernelSet<T> set{xsimd::default_arch::name(),
-                                &detail::apply_matrix<T>,
-                                &detail::apply_diagonal<T>,
-                                &detail::probability_one<T>,
-                                &detail::collapse<T>,
-                                &detail::probabilities<T>,
-                                &detail::block_probabilities<T>,
-                                &detail::pauli_string_sum<T>,
-                                &detail::z_strings_expectation<T>,
-                                &detail::apply_pauli_strings<T>,
-                                &detail::inner_product<T>,
-                                &detail::adjoint_one_target<T>,
-                                &detail::adjoint_rotation_pair<T>};
+  static const KernelSet<T> set{
+      xsimd::default_arch::name(),      &detail::apply_matrix<T>,     &detail::apply_diagonal<T>,
+      &detail::probability_one<T>,      &detail::collapse<T>,         &detail::probabilities<T>,
+      &detail::block_probabilities<T>,  &detail::pauli_string_sum<T>, &detail::z_strings_expectation<T>,
+      &detail::apply_pauli_strings<T>,  &detail::inner_product<T>,    &detail::adjoint_one_target<T>,
+      &detail::adjoint_rotation_pair<T>};
   return set;
 }
 

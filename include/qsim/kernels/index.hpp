@@ -48,8 +48,8 @@ class ZeroInserter {
  * (the prefetch hook).
  */
 template <class F, class Hook>
-QSIM_FORCE_INLINE void for_each_group(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift, F&& f, index_t chunk,
-                           Hook&& before_chunk) {
+QSIM_FORCE_INLINE void for_each_group(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift, F&& f,
+                                      index_t chunk, Hook&& before_chunk) {
   const unsigned run_bits = insert.lowest() >= 63 ? 62 : insert.lowest() - shift;
   const index_t step = index_t{1} << shift;
   index_t g = begin;

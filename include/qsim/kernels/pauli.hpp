@@ -77,8 +77,8 @@ std::complex<double> pauli_string_sum(const StateVector<T>& psi, index_t x_mask,
 
 /// sum_t coeffs[t] <psi|Z^{z_masks[t]}|psi>, all strings in one pass.
 template <class T>
-double z_strings_expectation(const StateVector<T>& psi, const index_t* z_masks, const double* coeffs,
-                             std::size_t terms, const ParallelFor& par) {
+double z_strings_expectation(const StateVector<T>& psi, const index_t* z_masks, const double* coeffs, std::size_t terms,
+                             const ParallelFor& par) {
   const ZStringsDiagonal diag(z_masks, coeffs, terms, psi.size());
   const std::complex<T>* a = psi.data();
   return ordered_sum<double>(psi.size(), par, [&](index_t lo_block, index_t hi_block) {
@@ -97,9 +97,8 @@ double z_strings_expectation(const StateVector<T>& psi, const index_t* z_masks, 
  * string with an X or a Y (or a complex weight). `out` has psi's size.
  */
 template <class T>
-void apply_pauli_strings(const StateVector<T>& psi, StateVector<T>& out, const index_t* x_masks,
-                         const index_t* z_masks, const std::complex<double>* w, std::size_t terms,
-                         const ParallelFor& par) {
+void apply_pauli_strings(const StateVector<T>& psi, StateVector<T>& out, const index_t* x_masks, const index_t* z_masks,
+                         const std::complex<double>* w, std::size_t terms, const ParallelFor& par) {
   const index_t n = psi.size();
   const std::complex<T>* a = psi.data();
   std::complex<T>* o = out.data();

@@ -157,7 +157,7 @@ class BlockPrefetch {
 /// on_line(offset) receives each requested line instead of the cache.
 template <class F, class OnLine>
 QSIM_FORCE_INLINE void walk_with_prefetch(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift,
-                               const BlockPrefetch& prefetch, F&& f, OnLine&& on_line) {
+                                          const BlockPrefetch& prefetch, F&& f, OnLine&& on_line) {
   if (!prefetch.active()) {
     for_each_group(begin, end, insert, shift, f);
     return;
@@ -180,7 +180,7 @@ QSIM_FORCE_INLINE void walk_with_prefetch(index_t begin, index_t end, const Zero
 
 template <class F>
 QSIM_FORCE_INLINE void for_each_group(index_t begin, index_t end, const ZeroInserter& insert, unsigned shift,
-                           const BlockPrefetch& prefetch, F&& f) {
+                                      const BlockPrefetch& prefetch, F&& f) {
   walk_with_prefetch(begin, end, insert, shift, prefetch, f, [&](std::size_t offset) { prefetch.prefetch(offset); });
 }
 

@@ -8,8 +8,8 @@
 
 #include "qsim/core/config.hpp"
 #include "qsim/core/state_vector.hpp"
-#include "qsim/gates/gather.hpp"
 #include "qsim/gates/gate_id.hpp"
+#include "qsim/gates/gather.hpp"
 #include "qsim/gates/matrices.hpp"
 #include "qsim/kernels/kernel_set.hpp"
 #include "qsim/kernels/parallel.hpp"
@@ -105,8 +105,8 @@ cd pauli_string_sum(const StateVector<T>& psi, index_t x_mask, index_t z_mask, c
 }
 
 template <class T>
-double z_strings_expectation(const StateVector<T>& psi, const index_t* z_masks, const double* coeffs,
-                             std::size_t terms, const ParallelFor&) {
+double z_strings_expectation(const StateVector<T>& psi, const index_t* z_masks, const double* coeffs, std::size_t terms,
+                             const ParallelFor&) {
   double s = 0;
   for (index_t k = 0; k < psi.size(); ++k)
     for (std::size_t t = 0; t < terms; ++t)
@@ -146,8 +146,8 @@ void adjoint_one_target(StateVector<T>& psi, StateVector<T>* lam, qubit_t t, ind
     if (lam != nullptr) {
       const cd l0 = (*lam)[j], l1 = (*lam)[j | bit];
       for (std::size_t k = 0; k < d.size(); ++k)
-        acc[k] += (std::conj(l0) * (d[k][0] * p0 + d[k][1] * p1) + std::conj(l1) * (d[k][2] * p0 + d[k][3] * p1))
-                      .real();
+        acc[k] +=
+            (std::conj(l0) * (d[k][0] * p0 + d[k][1] * p1) + std::conj(l1) * (d[k][2] * p0 + d[k][3] * p1)).real();
       (*lam)[j] = std::complex<T>(m[0] * l0 + m[1] * l1);
       (*lam)[j | bit] = std::complex<T>(m[2] * l0 + m[3] * l1);
     }

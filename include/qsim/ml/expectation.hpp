@@ -57,8 +57,8 @@ double expectation(const StateVector<T>& psi, const PauliSum& h, const kernels::
   }
   if (z_masks.size() == 1) return e + expectation(psi, *single, par);
   if (z_masks.empty()) return e;
-  return e + kernels::active_kernels<T>().z_strings_expectation(psi, z_masks.data(), coeffs.data(), z_masks.size(),
-                                                                par);
+  return e +
+         kernels::active_kernels<T>().z_strings_expectation(psi, z_masks.data(), coeffs.data(), z_masks.size(), par);
 }
 
 /// out = H |psi> (the "bra" vector the adjoint method starts from); one pass
