@@ -11,6 +11,7 @@
 #include "qsim/gates/matrices.hpp"
 #include "qsim/kernels/adjoint.hpp"
 #include "qsim/kernels/arch.hpp"
+#include "qsim/kernels/batched.hpp"
 #include "qsim/kernels/dense.hpp"
 #include "qsim/kernels/diagonal.hpp"
 #include "qsim/kernels/kernel_set.hpp"
@@ -65,12 +66,20 @@ void adjoint_rotation_pair(StateVector<T>& psi, StateVector<T>& lam, qubit_t t, 
 /// This unit's build of the kernels for precision T.
 template <class T>
 const KernelSet<T>& compiled_kernels() {
-  static const KernelSet<T> set{
-      xsimd::default_arch::name(),      &detail::apply_matrix<T>,     &detail::apply_diagonal<T>,
-      &detail::probability_one<T>,      &detail::collapse<T>,         &detail::probabilities<T>,
-      &detail::block_probabilities<T>,  &detail::pauli_string_sum<T>, &detail::z_strings_expectation<T>,
-      &detail::apply_pauli_strings<T>,  &detail::inner_product<T>,    &detail::adjoint_one_target<T>,
-      &detail::adjoint_rotation_pair<T>};
+  static const KernelSet<T> set{xsimd::default_arch::name(),
+                                &detail::apply_matrix<T>,
+                                &detail::apply_diagonal<T>,
+                                &detail::probability_one<T>,
+                                &detail::collapse<T>,
+                                &detail::probabilities<T>,
+                                &detail::block_probabilities<T>,
+                                &detail::pauli_string_sum<T>,
+                                &detail::z_strings_expectation<T>,
+                                &detail::apply_pauli_strings<T>,
+                                &detail::inner_product<T>,
+                                &detail::adjoint_one_target<T>,
+                                &detail::adjoint_rotation_pair<T>,
+                                &detail_batch::batch_kernels<T>()};
   return set;
 }
 

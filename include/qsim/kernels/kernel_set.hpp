@@ -27,6 +27,44 @@ inline constexpr unsigned max_dense_qubits = 5;
 /// matrix unless the caller already knows it.
 enum class MatrixKind { unknown, dense, diagonal, permutation };
 
+/**
+ * The primitives of the batched engine (ml/batch_engine.hpp): a block of
+ * `lanes` states of n qubits stored batch-minor, amplitude a of state b at
+ * re[a * lanes + b] and im[a * lanes + b], so one SIMD register holds the
+ * same amplitude of several states and a gate on 1 to 4 qubits still fills
+ * it. `lanes` is a multiple of batch_lane_multiple, so every lane runs the
+ * same vector code (no scalar remainder: results do not depend on how the
+ * batch is split over threads). A matrix on k targets is 2 * 4^k values,
+ * entry (r, c) at re 2 * (r * 2^k + c), im + 1; `per_lane` gives each state
+ * its own: value v of lane b at m[v * lanes + b].
+ */
+template <class T>
+struct BatchKernels {
+  /// The matrix on `targets` (k of them) where every bit of `cmask` is 1.
+  /// `scratch` holds 2 * 2^k * lanes values for k > 1.
+  void (*apply_matrix)(T* re, T* im, unsigned n, std::size_t lanes, const qubit_t* targets, unsigned k, index_t cmask,
+                       const T* m, bool per_lane, MatrixKind kind, T* scratch);
+  /// One step of the adjoint method on one target: when `rho` is not null,
+  /// adds rho[(2 * (r * 2 + c) + part) * lanes + b] += psi_r conj(lam_c) over
+  /// the pairs where `cmask` holds (in double, pair order); then applies `m`
+  /// to psi and lam.
+  void (*adjoint_step)(T* psi_re, T* psi_im, T* lam_re, T* lam_im, unsigned n, std::size_t lanes, qubit_t target,
+                       index_t cmask, const T* m, bool per_lane, double* rho);
+  /// The same sums as adjoint_step for k targets (rho holds 2 * 4^k * lanes), no matrix.
+  void (*accumulate_rho)(const T* psi_re, const T* psi_im, const T* lam_re, const T* lam_im, unsigned n,
+                         std::size_t lanes, const qubit_t* targets, unsigned k, index_t cmask, double* rho);
+  /// out[b] += Re(w[t] sum_a (-1)^{|a & z[t]|} conj(psi[a ^ x[t]]) psi[a]) over `terms` strings.
+  void (*pauli_expectations)(const T* re, const T* im, unsigned n, std::size_t lanes, const index_t* x,
+                             const index_t* z, const std::complex<double>* w, std::size_t terms, double* out);
+  /// out = sum_t w_t X^{x[t]} Z^{z[t]} psi, w_t of lane b at w[(2 t) * lanes + b] (re) and
+  /// w[(2 t + 1) * lanes + b] (im).
+  void (*apply_pauli_strings)(const T* re, const T* im, T* out_re, T* out_im, unsigned n, std::size_t lanes,
+                              const index_t* x, const index_t* z, const T* w, std::size_t terms);
+};
+
+/// The lane count of a block is a multiple of this (64 bytes of float).
+inline constexpr std::size_t batch_lane_multiple = 16;
+
 /// One build of the kernels for states of precision T. Arguments are
 /// checked by the callers (kernels::apply_matrix and the layers above).
 template <class T>
@@ -72,6 +110,9 @@ struct KernelSet {
   /// (inverse matrices ua, ub; A first): acc[0] gets A's term, acc[1] B's.
   void (*adjoint_rotation_pair)(StateVector<T>& psi, StateVector<T>& lam, qubit_t t, GateId a, const Matrix& ua,
                                 GateId b, const Matrix& ub, double* acc);
+  /// The batched engine's primitives; null for a backend without them
+  /// (the engine then runs sample by sample on the primitives above).
+  const BatchKernels<T>* batch;
 };
 
 }  // namespace kernels

@@ -185,7 +185,8 @@ const KernelSet<T>& reference_kernels() {
                                 &r::apply_pauli_strings<T>,
                                 &r::inner_product<T>,
                                 &r::adjoint_one_target<T>,
-                                &r::adjoint_rotation_pair<T>};
+                                &r::adjoint_rotation_pair<T>,
+                                nullptr};
   return set;
 }
 

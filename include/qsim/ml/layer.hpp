@@ -17,7 +17,9 @@
 #include "qsim/core/state_vector.hpp"
 #include "qsim/measure/random.hpp"
 #include "qsim/ml/adjoint.hpp"
+#include "qsim/ml/batch_engine.hpp"
 #include "qsim/ml/expectation.hpp"
+#include "qsim/ml/parallel_samples.hpp"
 #include "qsim/ml/pauli_sum.hpp"
 
 QSIM_BEGIN_NAMESPACE
@@ -33,32 +35,9 @@ struct LayerOptions {
   /// when batch * 2^n amplitudes take at most this many bytes; otherwise
   /// backward() simulates each sample again.
   std::size_t cache_bytes = std::size_t{256} << 20;
+  /// The engine; automatic runs small circuits batched (ml/batch_engine.hpp).
+  Engine engine = Engine::automatic;
 };
-
-namespace detail {
-// Runs body(i) for i in [0, count) on `threads` OpenMP threads; the first
-// exception thrown by any sample is rethrown after the loop.
-template <class Body>
-void parallel_samples(std::ptrdiff_t count, unsigned threads, Body&& body) {
-  std::exception_ptr failure;
-#ifdef _OPENMP
-  const int nt = threads == 0 ? omp_get_max_threads() : static_cast<int>(threads);
-#pragma omp parallel for schedule(dynamic) num_threads(nt)
-#endif
-  for (std::ptrdiff_t i = 0; i < count; ++i) {
-    try {
-      body(i);
-    } catch (...) {
-#ifdef _OPENMP
-#pragma omp critical(qsim_ml_failure)
-#endif
-      if (!failure) failure = std::current_exception();
-    }
-  }
-  (void)threads;
-  if (failure) std::rethrow_exception(failure);
-}
-}  // namespace detail
 
 /**
  * A parameterised circuit as a layer of a model (TensorFlow Quantum's PQC,
@@ -84,7 +63,10 @@ template <class T = double>
 class QuantumLayer {
  public:
   QuantumLayer(Circuit circuit, std::vector<PauliSum> observables, LayerOptions options = {})
-      : circuit_(std::move(circuit)), observables_(std::move(observables)), options_(options) {
+      : circuit_(std::move(circuit)),
+        observables_(std::move(observables)),
+        options_(options),
+        engine_(circuit_, observables_) {
     if (observables_.empty()) throw invalid_argument("a QuantumLayer needs at least one observable");
     for (const auto& o : observables_) o.check_fits(circuit_.num_qubits());
     detail::check_differentiable(circuit_, Binding{nullptr, circuit_.num_weights(), nullptr, circuit_.num_features()});
@@ -98,6 +80,19 @@ class QuantumLayer {
   std::size_t num_features() const { return circuit_.num_features(); }
   std::size_t num_outputs() const { return observables_.size(); }
   const Circuit& circuit() const noexcept { return circuit_; }
+  /// The engine forward() runs on: LayerOptions::engine, with automatic resolved.
+  Engine engine() const {
+    const bool batch_kernels = kernels::active_kernels<T>().batch != nullptr;
+    switch (options_.engine) {
+      case Engine::automatic:
+        return batch_kernels && circuit_.num_qubits() <= batched_max_qubits ? Engine::batched : Engine::per_sample;
+      case Engine::batched:
+        if (!batch_kernels) throw invalid_argument("the active kernels have no batched primitives");
+        return Engine::batched;
+      default:
+        return options_.engine;
+    }
+  }
 
   Eigen::VectorXd& weights() noexcept { return weights_; }
   const Eigen::VectorXd& weights() const noexcept { return weights_; }
@@ -116,6 +111,7 @@ class QuantumLayer {
   /// batches; backward() then simulates them again).
   Eigen::MatrixXd forward(const Eigen::MatrixXd& x) {
     tape_.states.clear();
+    tape_.blocks.clear();
     Tape tape;
     Eigen::MatrixXd y = forward(weights_, x, tape);
     tape_ = std::move(tape);  // nothing below can throw
@@ -133,12 +129,14 @@ class QuantumLayer {
     check_tape(tape_, dy);  // before the try: bad input keeps the cached states
     BackwardResult g;
     try {
-      g = vjp(tape_, dy, &tape_.states);
+      g = vjp(tape_, dy, &tape_);
     } catch (...) {
       tape_.states.clear();  // some may have been moved out; the inputs still let a retry recompute them
+      tape_.blocks.clear();
       throw;
     }
     tape_.states.clear();
+    tape_.blocks.clear();
     has_forward_ = false;
     grad_ += g.weights;
     return g.inputs;
@@ -150,7 +148,9 @@ class QuantumLayer {
   struct Tape {
     Eigen::MatrixXd x;
     Eigen::VectorXd weights;
-    std::vector<StateVector<T>> states;
+    std::vector<StateVector<T>> states;                  // per-sample engines
+    std::vector<typename BatchEngine<T>::Block> blocks;  // the batched engine
+    Engine engine = Engine::reference;
   };
   /// dL/dweights (summed over the batch in sample order) and dL/dX of one backward().
   struct BackwardResult {
@@ -174,25 +174,52 @@ class QuantumLayer {
     const Eigen::Index batch = x.rows();
     Eigen::MatrixXd y(batch, static_cast<Eigen::Index>(observables_.size()));
     const unsigned n = circuit_.num_qubits();
+    const Engine engine = this->engine();
+    // Blocks are padded to whole vectors: at most twice the batch plus one vector.
+    const std::size_t padded = static_cast<std::size_t>(batch) * (engine == Engine::batched ? 2 : 1) +
+                               (engine == Engine::batched ? kernels::batch_lane_multiple : 0);
     const bool cache =
-        static_cast<std::size_t>(batch) * (std::size_t{1} << n) * sizeof(std::complex<T>) <= options_.cache_bytes;
-    std::vector<StateVector<T>> states;
-    if (cache) states.resize(static_cast<std::size_t>(batch));
+        static_cast<long double>(padded) * std::ldexp(1.0L, static_cast<int>(n)) * sizeof(std::complex<T>) <=
+        static_cast<long double>(options_.cache_bytes);
     const Eigen::MatrixXd xt = x.transpose();  // one contiguous column per sample
-    detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
-      StateVector<T> psi(n);
-      detail::run_gates(circuit_, binding(w, xt, i), psi);
-      for (std::size_t o = 0; o < observables_.size(); ++o)
-        y(i, static_cast<Eigen::Index>(o)) = expectation(psi, observables_[o]);
-      if (cache) states[static_cast<std::size_t>(i)] = std::move(psi);
-    });
-    Tape t{x, w, std::move(states)};
+    Tape t{x, w, {}, {}, engine};
+    if (engine == Engine::batched) {
+      const auto sh = engine_.shared(w);
+      const auto& kb = *kernels::active_kernels<T>().batch;
+      const auto cuts = engine_.blocks(static_cast<std::size_t>(batch), batch_threads(batch));
+      if (cache) t.blocks.resize(cuts.size());
+      detail::parallel_samples(static_cast<std::ptrdiff_t>(cuts.size()), batch_threads(batch), [&](std::ptrdiff_t i) {
+        const auto [first, count] = cuts[static_cast<std::size_t>(i)];
+        auto blk = engine_.forward_block(kb, sh, w, xt, first, count, &y);
+        if (cache) t.blocks[static_cast<std::size_t>(i)] = std::move(blk);
+      });
+    } else {
+      if (cache) t.states.resize(static_cast<std::size_t>(batch));
+      const auto sh = engine == Engine::per_sample ? engine_.shared(w) : typename BatchEngine<T>::Shared{};
+      const kernels::ParallelFor par(batch > 1 ? 1U : options_.threads);
+      detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
+        StateVector<T> psi(n);
+        if (engine == Engine::per_sample)
+          engine_.forward_sample(kernels::active_kernels<T>(), sh, w, xt, i, psi, par);
+        else
+          detail::run_gates(circuit_, binding(w, xt, i), psi);
+        for (std::size_t o = 0; o < observables_.size(); ++o)
+          y(i, static_cast<Eigen::Index>(o)) = expectation(psi, observables_[o]);
+        if (cache) t.states[static_cast<std::size_t>(i)] = std::move(psi);
+      });
+    }
     std::swap(tape, t);
     return y;
   }
 
   /// The vector-Jacobian product for the forward() that filled `tape`; the tape is kept.
   BackwardResult backward(const Tape& tape, const Eigen::MatrixXd& dy) const { return vjp(tape, dy, nullptr); }
+
+  /// batch x observables expectation values, as forward() without a tape.
+  Eigen::MatrixXd expectation_values(const Eigen::MatrixXd& x) const {
+    Tape tape;
+    return forward(weights_, x, tape);
+  }
 
   /**
    * The full Jacobian at one input: rows are observables, columns weights
@@ -235,12 +262,16 @@ class QuantumLayer {
           throw invalid_argument("dL/dY of sample " + std::to_string(i) + ", output " + std::to_string(o) +
                                  " is not finite (" + std::to_string(dy(i, o)) + ")");
     check_weights(tape.weights);
+    std::size_t in_blocks = 0;
+    for (const auto& b : tape.blocks) in_blocks += b.count;
     if (static_cast<std::size_t>(tape.x.cols()) != num_features() ||
-        (!tape.states.empty() && tape.states.size() != static_cast<std::size_t>(batch)))
+        (!tape.states.empty() && tape.states.size() != static_cast<std::size_t>(batch)) ||
+        (!tape.blocks.empty() && in_blocks != static_cast<std::size_t>(batch)) ||
+        (tape.engine == Engine::batched && !tape.states.empty()))
       throw invalid_argument("the tape was not filled by this layer's forward()");
   }
 
-  BackwardResult vjp(const Tape& tape, const Eigen::MatrixXd& dy, std::vector<StateVector<T>>* movable) const {
+  BackwardResult vjp(const Tape& tape, const Eigen::MatrixXd& dy, Tape* movable) const {
     check_tape(tape, dy);
     const Eigen::Index batch = tape.x.rows();
     const Eigen::Index nw = tape.weights.size(), nf = static_cast<Eigen::Index>(num_features());
@@ -248,26 +279,60 @@ class QuantumLayer {
     Eigen::MatrixXd dxt = Eigen::MatrixXd::Zero(nf, batch);
     const Eigen::MatrixXd xt = tape.x.transpose();
     const unsigned n = circuit_.num_qubits();
-    const bool cached = !tape.states.empty();
-    detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
-      PauliSum folded;
-      for (std::size_t o = 0; o < observables_.size(); ++o)
-        folded.add(observables_[o], dy(i, static_cast<Eigen::Index>(o)));
-      const Binding b = binding(tape.weights, xt, i);
-      const auto s = static_cast<std::size_t>(i);
-      StateVector<T> psi;
-      if (!cached) {
-        psi = StateVector<T>(n);
-        detail::run_gates(circuit_, b, psi);
-      } else if (movable) {
-        psi = std::move((*movable)[s]);
-      } else {
-        psi = tape.states[s];
-      }
-      StateVector<T> lam(n);
-      apply_pauli_sum(folded, psi, lam);
-      adjoint_sweep(circuit_, b, psi, lam, dw_per_sample.col(i).data(), dxt.col(i).data());
-    });
+    const Eigen::VectorXd& w = tape.weights;
+    if (tape.engine == Engine::batched) {
+      const auto sh = engine_.shared(w);
+      const auto& kb = *kernels::active_kernels<T>().batch;
+      const bool cached = !tape.blocks.empty();
+      std::vector<std::pair<std::size_t, std::size_t>> cuts;
+      if (cached)
+        for (const auto& b : tape.blocks) cuts.emplace_back(b.first, b.count);
+      else
+        cuts = engine_.blocks(static_cast<std::size_t>(batch), batch_threads(batch));
+      detail::parallel_samples(static_cast<std::ptrdiff_t>(cuts.size()), batch_threads(batch), [&](std::ptrdiff_t i) {
+        const auto s = static_cast<std::size_t>(i);
+        typename BatchEngine<T>::Block blk;
+        if (!cached)
+          blk = engine_.forward_block(kb, sh, w, xt, cuts[s].first, cuts[s].second, nullptr);
+        else if (movable)
+          blk = std::move(movable->blocks[s]);
+        else
+          blk = tape.blocks[s];
+        engine_.backward_block(kb, sh, w, xt, dy, blk, dw_per_sample, dxt);
+      });
+    } else {
+      const bool cached = !tape.states.empty();
+      const auto sh = tape.engine == Engine::per_sample ? engine_.shared(w) : typename BatchEngine<T>::Shared{};
+      const kernels::ParallelFor par(batch > 1 ? 1U : options_.threads);
+      detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
+        const Binding b = binding(w, xt, i);
+        const auto s = static_cast<std::size_t>(i);
+        StateVector<T> psi;
+        if (!cached) {
+          psi = StateVector<T>(n);
+          if (tape.engine == Engine::per_sample)
+            engine_.forward_sample(kernels::active_kernels<T>(), sh, w, xt, i, psi, par);
+          else
+            detail::run_gates(circuit_, b, psi);
+        } else if (movable) {
+          psi = std::move(movable->states[s]);
+        } else {
+          psi = tape.states[s];
+        }
+        StateVector<T> lam(n);
+        if (tape.engine == Engine::per_sample) {
+          StateVector<T> scratch(0);
+          engine_.backward_sample(kernels::active_kernels<T>(), sh, w, xt, i, observables_, dy, psi, lam, scratch,
+                                  dw_per_sample, dxt, par);
+          return;
+        }
+        PauliSum folded;
+        for (std::size_t o = 0; o < observables_.size(); ++o)
+          folded.add(observables_[o], dy(i, static_cast<Eigen::Index>(o)));
+        apply_pauli_sum(folded, psi, lam);
+        adjoint_sweep(circuit_, b, psi, lam, dw_per_sample.col(i).data(), dxt.col(i).data());
+      });
+    }
     BackwardResult g{Eigen::VectorXd::Zero(nw), dxt.transpose()};
     for (Eigen::Index i = 0; i < batch; ++i) g.weights += dw_per_sample.col(i);  // fixed order
     return g;
@@ -292,9 +357,18 @@ class QuantumLayer {
                                  " is not finite (" + std::to_string(x(i, f)) + ")");
   }
 
+  // Threads over the blocks of a batch: one for small work, where forking costs more than it saves.
+  unsigned batch_threads(Eigen::Index batch) const {
+    const long double work = static_cast<long double>(batch) *
+                             std::ldexp(1.0L, static_cast<int>(circuit_.num_qubits())) *
+                             static_cast<long double>(engine_.program().steps().size() + 1);
+    return work < 16384 ? 1U : options_.threads;
+  }
+
   Circuit circuit_;
   std::vector<PauliSum> observables_;
   LayerOptions options_;
+  BatchEngine<T> engine_;
   Eigen::VectorXd weights_, grad_;
   Tape tape_;  // of the stateful forward()
   bool has_forward_ = false;

@@ -1,0 +1,178 @@
+#pragma once
+// A parameterised circuit resolved once into the steps the training engine
+// runs (ml/batch_engine.hpp): each step is one matrix on fixed targets and
+// controls, with the trainable angles it carries. Runs of uncontrolled
+// one-qubit gates on the same qubit whose angles are constants or weights
+// (RZ RY RZ of a StronglyEntanglingLayer) become one step: their matrix is
+// the same for every sample, so it is built once per call and applied in
+// one pass forward and one pass backward. A gate whose angle reads a feature
+// differs per sample and stays a step of its own.
+#include <complex>
+#include <cstddef>
+#include <vector>
+
+#include "qsim/circuit/circuit.hpp"
+#include "qsim/core/config.hpp"
+#include "qsim/gates/gate_table.hpp"
+#include "qsim/gates/matrix.hpp"
+#include "qsim/kernels/kernel_set.hpp"
+#include "qsim/ml/gate_derivative.hpp"
+
+QSIM_BEGIN_NAMESPACE
+namespace ml {
+
+/// One matrix of a Program: factors[0] acts first.
+struct ProgramStep {
+  std::vector<qubit_t> targets, controls;
+  index_t cmask = 0;
+  std::vector<Operation> factors;
+  /// Some angle reads a feature: the matrix differs per sample.
+  bool per_sample = false;
+  kernels::MatrixKind kind = kernels::MatrixKind::dense;
+  /// A trainable angle: angle `angle` of factor `factor`.
+  struct Slot {
+    std::size_t factor, angle;
+    Param param;
+  };
+  std::vector<Slot> slots;
+
+  std::size_t dim() const { return std::size_t{1} << targets.size(); }
+  /// One RX/RY/RZ/P on a feature: its matrix is a cosine and a sine per
+  /// sample and dU/dt U^dagger does not depend on the angle.
+  bool simple_per_sample() const {
+    if (!per_sample || factors.size() != 1) return false;
+    const GateId g = factors[0].gate;
+    return g == GateId::rx || g == GateId::ry || g == GateId::rz || g == GateId::p;
+  }
+};
+
+class Program {
+ public:
+  /// Largest number of trainable angles fused into one step (the per-sample
+  /// backend's adjoint_one_target takes four).
+  static constexpr std::size_t max_fused_slots = 4;
+
+  explicit Program(const Circuit& c) : num_qubits_(c.num_qubits()) {
+    std::vector<long> pending(num_qubits_, -1);  // the open fused step of each qubit
+    const auto flush = [&](qubit_t q) {
+      if (pending[q] >= 0) order_.push_back(static_cast<std::size_t>(pending[q]));
+      pending[q] = -1;
+    };
+    for (const auto& op : c.operations()) {
+      if (!op.is_gate()) continue;
+      const bool shared_1q = op.controls.empty() && op.targets.size() == 1 && !reads_feature(op);
+      if (shared_1q) {
+        const qubit_t q = op.targets[0];
+        if (pending[q] >= 0) {
+          ProgramStep& s = pool_[static_cast<std::size_t>(pending[q])];
+          if (s.slots.size() + trainable(op) <= max_fused_slots) {
+            add_factor(s, op);
+            continue;
+          }
+          flush(q);
+        }
+        pending[q] = static_cast<long>(pool_.size());
+        pool_.push_back(start_step(op));
+        continue;
+      }
+      for (auto q : op.qubits()) flush(q);
+      order_.push_back(pool_.size());
+      pool_.push_back(start_step(op));
+    }
+    for (qubit_t q = 0; q < num_qubits_; ++q) flush(q);
+    steps_.reserve(order_.size());
+    for (auto i : order_) {
+      finish(pool_[i]);
+      steps_.push_back(std::move(pool_[i]));
+    }
+    pool_.clear();
+    order_.clear();
+  }
+
+  unsigned num_qubits() const noexcept { return num_qubits_; }
+  const std::vector<ProgramStep>& steps() const noexcept { return steps_; }
+
+  /// The step's matrix for the binding b: the product of its factors.
+  static Matrix matrix(const ProgramStep& s, const Binding& b) {
+    const std::size_t dim = s.dim();
+    Matrix u = s.factors[0].bound_matrix(b);
+    for (std::size_t f = 1; f < s.factors.size(); ++f) u = multiply(s.factors[f].bound_matrix(b), u, dim);
+    return u;
+  }
+
+  /// For every slot, M = (dU/d angle) U^dagger, so that the gradient of
+  /// <lam|psi> at the state after the step is 2 Re <lam|M|psi>: with U =
+  /// A F B and F the slot's factor, M = A (dF F^dagger) A^dagger.
+  static std::vector<Matrix> derivatives(const ProgramStep& s, const Binding& b) {
+    const std::size_t dim = s.dim();
+    std::vector<Matrix> out;
+    out.reserve(s.slots.size());
+    for (const auto& slot : s.slots) {
+      const Operation& f = s.factors[slot.factor];
+      std::vector<double> angles;
+      for (const auto& p : f.params) angles.push_back(p.value(b));
+      Matrix m = multiply(gate_matrix_derivative(f.gate, angles, slot.angle), adjoint(f.bound_matrix(b), dim), dim);
+      for (std::size_t g = slot.factor + 1; g < s.factors.size(); ++g) {
+        const Matrix a = s.factors[g].bound_matrix(b);
+        m = multiply(multiply(a, m, dim), adjoint(a, dim), dim);
+      }
+      out.push_back(std::move(m));
+    }
+    return out;
+  }
+
+  static Matrix multiply(const Matrix& a, const Matrix& b, std::size_t dim) {
+    Matrix out(dim * dim, 0.0);
+    for (std::size_t r = 0; r < dim; ++r)
+      for (std::size_t k = 0; k < dim; ++k)
+        for (std::size_t c = 0; c < dim; ++c) out[r * dim + c] += a[r * dim + k] * b[k * dim + c];
+    return out;
+  }
+
+ private:
+  static bool reads_feature(const Operation& op) {
+    for (const auto& p : op.params)
+      if (p.source == Param::Source::feature) return true;
+    return false;
+  }
+  static std::size_t trainable(const Operation& op) {
+    std::size_t k = 0;
+    for (const auto& p : op.params) k += !p.is_constant() && p.scale != 0;
+    return k;
+  }
+  static void add_factor(ProgramStep& s, const Operation& op) {
+    for (std::size_t j = 0; j < op.params.size(); ++j)
+      if (!op.params[j].is_constant() && op.params[j].scale != 0)
+        s.slots.push_back({s.factors.size(), j, op.params[j]});
+    s.factors.push_back(op);
+  }
+  static ProgramStep start_step(const Operation& op) {
+    ProgramStep s;
+    s.targets = op.targets;
+    s.controls = op.controls;
+    for (auto q : op.controls) s.cmask |= index_t{1} << q;
+    s.per_sample = reads_feature(op);
+    add_factor(s, op);
+    return s;
+  }
+  // The kernel class of the product: diagonal when every factor is, X moves amplitudes.
+  static void finish(ProgramStep& s) {
+    bool diagonal = true;
+    for (const auto& f : s.factors)
+      diagonal = diagonal && f.gate != GateId::unitary && gate_info(f.gate).kind == GateClass::diagonal;
+    if (diagonal)
+      s.kind = kernels::MatrixKind::diagonal;
+    else if (s.factors.size() == 1 && s.factors[0].gate == GateId::x)
+      s.kind = kernels::MatrixKind::permutation;
+    else
+      s.kind = kernels::MatrixKind::dense;
+  }
+
+  unsigned num_qubits_;
+  std::vector<ProgramStep> steps_;
+  std::vector<ProgramStep> pool_;
+  std::vector<std::size_t> order_;
+};
+
+}  // namespace ml
+QSIM_END_NAMESPACE

@@ -1,0 +1,123 @@
+// The training engines (batched and compiled per sample) against the
+// gate-by-gate reference layer: every gate type, random angles, n = 1..12,
+// batch sizes 1, 3, 17, 256, float and double, 1 and 2 threads.
+#include <catch2/catch.hpp>
+#include <random>
+#include <string>
+
+#include "qsim/qsim.hpp"
+
+namespace {
+
+// Every gate class: the fused Rot runs, feature rotations, controlled and
+// two-target parameterised gates, u with a feature angle, fixed gates.
+qsim::Circuit engine_circuit(unsigned n) {
+  qsim::Circuit c(n);
+  qsim::ml::angle_embedding(c, n, qsim::ml::Rotation::y);
+  std::size_t w = 8;
+  if (n >= 2)
+    w = qsim::ml::strongly_entangling_layers(c, 2, n, 0);
+  else
+    for (std::size_t k = 0; k < w; ++k) k % 2 ? c.ry(qsim::weight(k), 0) : c.rz(qsim::weight(k), 0);
+  const unsigned last = n - 1;
+  c.rx(qsim::feature(0, 0.7, 0.2), 0).rz(qsim::feature(n - 1), last).p(qsim::weight(w), 0);
+  c.h(0).s(last).sx(0).t(last).y(0).sdg(0).tdg(last).sxdg(0);
+  if (n >= 2) {
+    c.crx(qsim::weight(1), 0, last).cry(qsim::feature(0), last, 0).cp(qsim::weight(2), 0, last);
+    c.rzz(qsim::feature(0, 0.5, 0.1), 0, last).rxx(qsim::weight(3), last, 0).ryy(qsim::weight(4, -1.0), 0, last);
+    c.cz(0, last).swap(0, last).iswap(0, last).cu(qsim::weight(5), 0.2, qsim::feature(0), 0.1, 0, last);
+  }
+  c.u(qsim::weight(6), qsim::feature(0), 0.3, 0);
+  if (n >= 3) c.ccx(0, last, 1).crz(qsim::weight(7), 1, 2);
+  return c;
+}
+
+std::vector<qsim::ml::PauliSum> engine_observables(unsigned n) {
+  std::vector<qsim::ml::PauliSum> obs;
+  for (unsigned q = 0; q < n; ++q) obs.push_back({{1.0, "Z" + std::to_string(q)}});
+  if (n >= 2) obs.push_back({{0.5, "X0 Y" + std::to_string(n - 1)}, {-0.25, "Z0 Z" + std::to_string(n - 1)}});
+  return obs;
+}
+
+template <class T>
+void check_engine(unsigned n, Eigen::Index batch, qsim::ml::Engine engine, unsigned threads) {
+  const qsim::Circuit c = engine_circuit(n);
+  const auto obs = engine_observables(n);
+  qsim::ml::LayerOptions o;
+  o.engine = qsim::ml::Engine::reference;
+  o.threads = 1;
+  o.seed = n;
+  qsim::ml::QuantumLayer<T> ref(c, obs, o);
+  o.engine = engine;
+  o.threads = threads;
+  qsim::ml::QuantumLayer<T> fast(c, obs, o);
+  CHECK(fast.engine() == engine);
+  std::mt19937_64 rng(n * 1000 + static_cast<unsigned>(batch));
+  std::uniform_real_distribution<double> u(-1.5, 1.5);
+  Eigen::MatrixXd x(batch, static_cast<Eigen::Index>(c.num_features())),
+      dy(batch, static_cast<Eigen::Index>(obs.size()));
+  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = u(rng);
+  for (Eigen::Index i = 0; i < dy.size(); ++i) dy(i) = u(rng);
+  const Eigen::MatrixXd y0 = ref.forward(x), y1 = fast.forward(x);
+  const Eigen::MatrixXd dx0 = ref.backward(dy), dx1 = fast.backward(dy);
+  const double tol =
+      std::is_same_v<T, float> ? 2e-4 * static_cast<double>(batch + 4) : 1e-12 * static_cast<double>(batch + 4);
+  INFO("n " << n << ", batch " << batch << ", " << qsim::ml::engine_name(engine) << ", threads " << threads);
+  CHECK((y0 - y1).cwiseAbs().maxCoeff() <= tol);
+  CHECK((dx0 - dx1).cwiseAbs().maxCoeff() <= tol);
+  CHECK((ref.weight_gradient() - fast.weight_gradient()).cwiseAbs().maxCoeff() <= tol);
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("the batched and per-sample engines equal the reference layer", "[ml][engine]", float, double) {
+  for (unsigned n = 1; n <= 12; ++n)
+    for (Eigen::Index batch : {1, 3, 17, 256}) {
+      if (n > 8 && batch == 256) continue;  // keeps the reference path's time small
+      for (unsigned threads : {1U, 2U}) {
+        check_engine<TestType>(n, batch, qsim::ml::Engine::batched, threads);
+        check_engine<TestType>(n, batch, qsim::ml::Engine::per_sample, threads);
+      }
+    }
+}
+
+TEST_CASE("the batched engine gives the same bits on 1 and 2 threads, cached or not", "[ml][engine][threads]") {
+  const unsigned n = 4;
+  const qsim::Circuit c = engine_circuit(n);
+  const auto obs = engine_observables(n);
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> u(-1.5, 1.5);
+  Eigen::MatrixXd x(200, static_cast<Eigen::Index>(c.num_features())), dy(200, static_cast<Eigen::Index>(obs.size()));
+  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = u(rng);
+  for (Eigen::Index i = 0; i < dy.size(); ++i) dy(i) = u(rng);
+  Eigen::MatrixXd y[3], dx[3];
+  Eigen::VectorXd dw[3];
+  for (int k = 0; k < 3; ++k) {
+    qsim::ml::LayerOptions o;
+    o.engine = qsim::ml::Engine::batched;
+    o.threads = k == 0 ? 1 : 2;
+    if (k == 2) o.cache_bytes = 0;  // backward simulates again
+    qsim::ml::QuantumLayer<double> l(c, obs, o);
+    y[k] = l.forward(x);
+    dx[k] = l.backward(dy);
+    dw[k] = l.weight_gradient();
+  }
+  for (int k = 1; k < 3; ++k) {
+    CHECK(y[k] == y[0]);
+    CHECK(dx[k] == dx[0]);
+    CHECK(dw[k] == dw[0]);
+  }
+}
+
+TEST_CASE("the program fuses runs of one-qubit weight gates and keeps feature gates apart", "[ml][engine]") {
+  qsim::Circuit c(2);
+  c.ry(qsim::feature(0), 0).rz(qsim::weight(0), 0).ry(qsim::weight(1), 0).rz(qsim::weight(2), 0).cx(0, 1);
+  c.rz(qsim::weight(3), 1).h(1);
+  const qsim::ml::Program p(c);
+  REQUIRE(p.steps().size() == 4);  // ry(x); rz ry rz; cx; rz h
+  CHECK(p.steps()[0].per_sample);
+  CHECK(p.steps()[1].factors.size() == 3);
+  CHECK(p.steps()[1].slots.size() == 3);
+  CHECK(p.steps()[2].kind == qsim::kernels::MatrixKind::permutation);
+  CHECK(p.steps()[3].factors.size() == 2);
+}
