@@ -48,4 +48,13 @@ inline Matrix adjoint(const Matrix& m, std::size_t dim) {
   return out;
 }
 
+/// The product a b of two dim x dim matrices.
+inline Matrix multiply(const Matrix& a, const Matrix& b, std::size_t dim) {
+  Matrix out(dim * dim, 0.0);
+  for (std::size_t r = 0; r < dim; ++r)
+    for (std::size_t k = 0; k < dim; ++k)
+      for (std::size_t c = 0; c < dim; ++c) out[r * dim + c] += a[r * dim + k] * b[k * dim + c];
+  return out;
+}
+
 QSIM_END_NAMESPACE

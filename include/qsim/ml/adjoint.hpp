@@ -77,14 +77,6 @@ double masked_expectation(const StateVector<T>& lam, const StateVector<T>& psi, 
   return s;
 }
 
-inline Matrix matmul(const Matrix& a, const Matrix& b, std::size_t dim) {
-  Matrix out(dim * dim, 0.0);
-  for (std::size_t r = 0; r < dim; ++r)
-    for (std::size_t k = 0; k < dim; ++k)
-      for (std::size_t col = 0; col < dim; ++col) out[r * dim + col] += a[r * dim + k] * b[k * dim + col];
-  return out;
-}
-
 }  // namespace detail
 
 /**
@@ -164,7 +156,7 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
     for (const auto& p : op.params) angles.push_back(p.value(b));
     for (std::size_t j = 0; j < op.params.size(); ++j) {
       if (op.params[j].is_constant() || op.params[j].scale == 0) continue;
-      derivs.push_back(detail::matmul(gate_matrix_derivative(op.gate, angles, j), u_dag, dim));
+      derivs.push_back(multiply(gate_matrix_derivative(op.gate, angles, j), u_dag, dim));
       slots.push_back(&op.params[j]);
     }
     double acc[4] = {0, 0, 0, 0};

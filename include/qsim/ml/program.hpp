@@ -121,14 +121,6 @@ class Program {
     return out;
   }
 
-  static Matrix multiply(const Matrix& a, const Matrix& b, std::size_t dim) {
-    Matrix out(dim * dim, 0.0);
-    for (std::size_t r = 0; r < dim; ++r)
-      for (std::size_t k = 0; k < dim; ++k)
-        for (std::size_t c = 0; c < dim; ++c) out[r * dim + c] += a[r * dim + k] * b[k * dim + c];
-    return out;
-  }
-
  private:
   static bool reads_feature(const Operation& op) {
     for (const auto& p : op.params)
