@@ -6,10 +6,13 @@
 // Every lane is computed by the same vector code: the lane count is a
 // multiple of batch_lane_multiple and the loops carry no dependence between
 // lanes, so a state's result does not depend on its block or its lane.
+#include <algorithm>
 #include <complex>
 #include <cstddef>
+#include <xsimd/xsimd.hpp>
 
 #include "qsim/core/config.hpp"
+#include "qsim/gates/gate_table.hpp"
 #include "qsim/kernels/arch.hpp"
 #include "qsim/kernels/kernel_set.hpp"
 
@@ -245,10 +248,52 @@ void apply_pauli_strings(const T* re, const T* im, T* out_re, T* out_im, unsigne
   }
 }
 
+// The 2 x 2 matrix of rx, ry, rz or p at angle[b] for every lane, by
+// xsimd's vector sine and cosine: the same code for every lane (the last
+// partial vector goes through a padded copy), so a lane's matrix does not
+// depend on its position in the block.
+template <class T>
+void rotation_lanes(GateId gate, const double* angle, std::size_t lanes, T* lm) {
+  using V = xsimd::batch<double>;
+  constexpr std::size_t width = V::size, chunk = 256;
+  std::fill(lm, lm + 8 * lanes, T(0));
+  const double half = gate == GateId::p ? 1.0 : 0.5;
+  alignas(64) double sn[chunk], cs[chunk];
+  for (std::size_t b0 = 0; b0 < lanes; b0 += chunk) {
+    const std::size_t count = std::min(chunk, lanes - b0);
+    for (std::size_t j = 0; j < count; j += width) {
+      alignas(64) double in[width] = {};
+      std::copy(angle + b0 + j, angle + b0 + std::min(count, j + width), in);
+      const auto [s, c] = xsimd::sincos(V::load_aligned(in) * V(half));
+      s.store_aligned(sn + j);
+      c.store_aligned(cs + j);
+    }
+    const auto row = [&](std::size_t v) { return lm + v * lanes + b0; };
+    const auto put = [&](std::size_t v, const double* from, double sign) {
+      T* __restrict out = row(v);
+      for (std::size_t j = 0; j < count; ++j) out[j] = static_cast<T>(sign * from[j]);
+    };
+    switch (gate) {
+      case GateId::rx:  // [[c, -i s], [-i s, c]]
+        put(0, cs, 1), put(3, sn, -1), put(5, sn, -1), put(6, cs, 1);
+        break;
+      case GateId::ry:  // [[c, -s], [s, c]]
+        put(0, cs, 1), put(2, sn, -1), put(4, sn, 1), put(6, cs, 1);
+        break;
+      case GateId::rz:  // diag(e^{-i t/2}, e^{i t/2})
+        put(0, cs, 1), put(1, sn, -1), put(6, cs, 1), put(7, sn, 1);
+        break;
+      default:  // p: diag(1, e^{i t})
+        std::fill(row(0), row(0) + count, T(1));
+        put(6, cs, 1), put(7, sn, 1);
+    }
+  }
+}
+
 template <class T>
 const BatchKernels<T>& batch_kernels() {
-  static const BatchKernels<T> set{&apply_matrix<T>, &adjoint_step<T>, &accumulate_rho<T>, &pauli_expectations<T>,
-                                   &apply_pauli_strings<T>};
+  static const BatchKernels<T> set{&apply_matrix<T>,       &adjoint_step<T>,        &accumulate_rho<T>,
+                                   &pauli_expectations<T>, &apply_pauli_strings<T>, &rotation_lanes<T>};
   return set;
 }
 

@@ -60,6 +60,10 @@ struct BatchKernels {
   /// w[(2 t + 1) * lanes + b] (im).
   void (*apply_pauli_strings)(const T* re, const T* im, T* out_re, T* out_im, unsigned n, std::size_t lanes,
                               const index_t* x, const index_t* z, const T* w, std::size_t terms);
+  /// The matrix of `gate` (rx, ry, rz or p) at angle[b] for each of `lanes`
+  /// lanes, as apply_matrix reads per-lane matrices: value v of lane b at
+  /// lm[v * lanes + b], v = 0..7 (re, im of the entries in row order).
+  void (*rotation_lanes)(GateId gate, const double* angle, std::size_t lanes, T* lm);
 };
 
 /// The lane count of a block is a multiple of this (64 bytes of float).

@@ -125,11 +125,12 @@ class BatchEngine {
     for (std::size_t i = 0; i < steps; ++i) {
       const ProgramStep& s = program_.steps()[i];
       if (s.per_sample && !s.simple_per_sample()) continue;
-      std::vector<Matrix> m = Program::derivatives(s, b);  // constant for a simple per-sample step
+      const std::vector<Matrix> f = Program::factor_matrices(s, b);
+      std::vector<Matrix> m = Program::derivatives(s, b, f);  // constant for a simple per-sample step
       for (const auto& mk : m) sh.m[i].insert(sh.m[i].end(), mk.begin(), mk.end());
       sh.m_matrix[i] = std::move(m);
       if (s.per_sample) continue;
-      sh.u_matrix[i] = Program::matrix(s, b);
+      sh.u_matrix[i] = Program::matrix(s, f);
       sh.udag_matrix[i] = adjoint(sh.u_matrix[i], s.dim());
       sh.u[i] = to_values(sh.u_matrix[i]);
       sh.udag[i] = to_values(sh.udag_matrix[i]);
@@ -149,7 +150,7 @@ class BatchEngine {
         (count + kernels::batch_lane_multiple - 1) / kernels::batch_lane_multiple * kernels::batch_lane_multiple;
     const std::size_t lanes = blk.lanes, size = std::size_t{1} << n_;
     blk.state.assign(2 * size * lanes, T(0));
-    blk.lane_matrices.assign(lane_values_ * lanes, T(0));
+    blk.lane_matrices.resize(lane_values_ * lanes);  // every value is written below
     T* re = blk.state.data();
     T* im = re + size * lanes;
     std::fill(re, re + lanes, T(1));
@@ -160,7 +161,7 @@ class BatchEngine {
       const T* m = sh.u[i].data();
       if (s.per_sample) {
         T* lm = blk.lane_matrices.data() + lane_offset_[i] * lanes;
-        lane_matrices(s, w, xt, blk, lm);
+        lane_matrices(kb, s, w, xt, blk, lm);
         m = lm;
       }
       kb.apply_matrix(re, im, n_, lanes, s.targets.data(), static_cast<unsigned>(s.targets.size()), s.cmask, m,
@@ -201,8 +202,7 @@ class BatchEngine {
     kb.apply_pauli_strings(re, im, lre, lim, n_, lanes, terms_.x.data(), terms_.z.data(), weights.data(),
                            terms_.x.size());
     std::vector<T> udag(2 * max_dim_ * max_dim_ * lanes), scratch(2 * max_dim_ * lanes);
-    std::vector<double> rho(2 * max_dim_ * max_dim_ * lanes);
-    std::vector<Matrix> lane_m;
+    std::vector<double> rho(2 * max_dim_ * max_dim_ * lanes), grad(lanes);
     const auto& steps = program_.steps();
     for (std::size_t i = steps.size(); i-- > 0;) {
       const ProgramStep& s = steps[i];
@@ -232,21 +232,36 @@ class BatchEngine {
                         s.kind, scratch.data());
       }
       if (!grads) continue;
-      const bool general = s.per_sample && !s.simple_per_sample();
-      for (std::size_t b = 0; b < blk.count; ++b) {
-        const auto col = static_cast<Eigen::Index>(first + b);
-        if (general) lane_m = Program::derivatives(s, binding(w, xt, col));
-        for (std::size_t j = 0; j < s.slots.size(); ++j) {
-          const std::complex<double>* mk = general ? lane_m[j].data() : sh.m[i].data() + j * dim * dim;
-          double g = 0;
-          for (std::size_t r = 0; r < dim; ++r)
-            for (std::size_t c = 0; c < dim; ++c) {
-              const std::complex<double> v(rho[(2 * (r * dim + c)) * lanes + b],
-                                           rho[(2 * (r * dim + c) + 1) * lanes + b]);
-              g += (mk[c * dim + r] * v).real();
+      if (s.per_sample && !s.simple_per_sample()) {  // dU/dt U^dagger differs per sample
+        for (std::size_t b = 0; b < blk.count; ++b) {
+          const auto col = static_cast<Eigen::Index>(first + b);
+          const std::vector<Matrix> lane_m = Program::derivatives(s, binding(w, xt, col));
+          for (std::size_t j = 0; j < s.slots.size(); ++j) {
+            double g = 0;
+            for (std::size_t e = 0; e < dim * dim; ++e) {
+              const std::size_t r = e / dim, c = e % dim;
+              g += (lane_m[j][c * dim + r] *
+                    std::complex<double>(rho[(2 * e) * lanes + b], rho[(2 * e + 1) * lanes + b]))
+                       .real();
             }
-          add_gradient(s.slots[j].param, 2 * g, col, dw, dxt);
+            add_gradient(s.slots[j].param, 2 * g, col, dw, dxt);
+          }
         }
+        continue;
+      }
+      for (std::size_t j = 0; j < s.slots.size(); ++j) {  // Re tr(M rho) of every lane at once
+        const std::complex<double>* mk = sh.m[i].data() + j * dim * dim;
+        std::fill(grad.begin(), grad.end(), 0.0);
+        for (std::size_t e = 0; e < dim * dim; ++e) {
+          const std::size_t r = e / dim, c = e % dim;
+          const double mr = mk[c * dim + r].real(), mi = mk[c * dim + r].imag();
+          const double* __restrict rr = rho.data() + (2 * e) * lanes;
+          const double* __restrict ri = rr + lanes;
+          double* __restrict g = grad.data();
+          for (std::size_t b = 0; b < lanes; ++b) g[b] += mr * rr[b] - mi * ri[b];
+        }
+        for (std::size_t b = 0; b < blk.count; ++b)
+          add_gradient(s.slots[j].param, 2 * grad[b], static_cast<Eigen::Index>(first + b), dw, dxt);
       }
     }
   }
@@ -330,12 +345,13 @@ class BatchEngine {
 
   // The matrix of a per-sample step for every lane of the block (padding
   // lanes read feature values 0).
-  void lane_matrices(const ProgramStep& s, const Eigen::VectorXd& w, const Eigen::MatrixXd& xt, const Block& blk,
-                     T* lm) const {
+  void lane_matrices(const kernels::BatchKernels<T>& kb, const ProgramStep& s, const Eigen::VectorXd& w,
+                     const Eigen::MatrixXd& xt, const Block& blk, T* lm) const {
     const std::size_t lanes = blk.lanes;
     if (s.simple_per_sample()) {
       const Operation& op = s.factors[0];
       const Param& p = op.params[0];
+      std::vector<double> angle(lanes);
       for (std::size_t b = 0; b < lanes; ++b) {
         double v = p.offset;
         if (p.source == Param::Source::feature)
@@ -346,24 +362,9 @@ class BatchEngine {
         if (!std::isfinite(v))
           throw invalid_argument("gate angle is not finite (" + std::to_string(v) + ") for " + p.describe() +
                                  " of sample " + std::to_string(blk.first + b));
-        T e[8] = {};
-        const double half = op.gate == GateId::p ? v : v / 2;
-        const T co = static_cast<T>(std::cos(half)), si = static_cast<T>(std::sin(half));
-        switch (op.gate) {
-          case GateId::rx:  // [[c, -i s], [-i s, c]]
-            e[0] = co, e[3] = -si, e[5] = -si, e[6] = co;
-            break;
-          case GateId::ry:  // [[c, -s], [s, c]]
-            e[0] = co, e[2] = -si, e[4] = si, e[6] = co;
-            break;
-          case GateId::rz:  // diag(e^{-i t/2}, e^{i t/2})
-            e[0] = co, e[1] = -si, e[6] = co, e[7] = si;
-            break;
-          default:  // p: diag(1, e^{i t})
-            e[0] = 1, e[6] = co, e[7] = si;
-        }
-        for (std::size_t v8 = 0; v8 < 8; ++v8) lm[v8 * lanes + b] = e[v8];
+        angle[b] = v;
       }
+      kb.rotation_lanes(op.gate, angle.data(), lanes, lm);
       return;
     }
     const std::vector<double> zeros(num_features_, 0.0);

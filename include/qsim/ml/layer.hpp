@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -151,6 +152,7 @@ class QuantumLayer {
     std::vector<StateVector<T>> states;                  // per-sample engines
     std::vector<typename BatchEngine<T>::Block> blocks;  // the batched engine
     Engine engine = Engine::reference;
+    std::shared_ptr<const typename BatchEngine<T>::Shared> shared;  // the weights' matrices, for backward
   };
   /// dL/dweights (summed over the batch in sample order) and dL/dX of one backward().
   struct BackwardResult {
@@ -169,47 +171,7 @@ class QuantumLayer {
    * @endcode
    */
   Eigen::MatrixXd forward(const Eigen::VectorXd& w, const Eigen::MatrixXd& x, Tape& tape) const {
-    check_weights(w);
-    check_inputs(x);
-    const Eigen::Index batch = x.rows();
-    Eigen::MatrixXd y(batch, static_cast<Eigen::Index>(observables_.size()));
-    const unsigned n = circuit_.num_qubits();
-    const Engine engine = this->engine();
-    // Blocks are padded to whole vectors: at most twice the batch plus one vector.
-    const std::size_t padded = static_cast<std::size_t>(batch) * (engine == Engine::batched ? 2 : 1) +
-                               (engine == Engine::batched ? kernels::batch_lane_multiple : 0);
-    const bool cache =
-        static_cast<long double>(padded) * std::ldexp(1.0L, static_cast<int>(n)) * sizeof(std::complex<T>) <=
-        static_cast<long double>(options_.cache_bytes);
-    const Eigen::MatrixXd xt = x.transpose();  // one contiguous column per sample
-    Tape t{x, w, {}, {}, engine};
-    if (engine == Engine::batched) {
-      const auto sh = engine_.shared(w);
-      const auto& kb = *kernels::active_kernels<T>().batch;
-      const auto cuts = engine_.blocks(static_cast<std::size_t>(batch), batch_threads(batch));
-      if (cache) t.blocks.resize(cuts.size());
-      detail::parallel_samples(static_cast<std::ptrdiff_t>(cuts.size()), batch_threads(batch), [&](std::ptrdiff_t i) {
-        const auto [first, count] = cuts[static_cast<std::size_t>(i)];
-        auto blk = engine_.forward_block(kb, sh, w, xt, first, count, &y);
-        if (cache) t.blocks[static_cast<std::size_t>(i)] = std::move(blk);
-      });
-    } else {
-      if (cache) t.states.resize(static_cast<std::size_t>(batch));
-      const auto sh = engine == Engine::per_sample ? engine_.shared(w) : typename BatchEngine<T>::Shared{};
-      const kernels::ParallelFor par(batch > 1 ? 1U : options_.threads);
-      detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
-        StateVector<T> psi(n);
-        if (engine == Engine::per_sample)
-          engine_.forward_sample(kernels::active_kernels<T>(), sh, w, xt, i, psi, par);
-        else
-          detail::run_gates(circuit_, binding(w, xt, i), psi);
-        for (std::size_t o = 0; o < observables_.size(); ++o)
-          y(i, static_cast<Eigen::Index>(o)) = expectation(psi, observables_[o]);
-        if (cache) t.states[static_cast<std::size_t>(i)] = std::move(psi);
-      });
-    }
-    std::swap(tape, t);
-    return y;
+    return run_forward(w, x, tape, true);
   }
 
   /// The vector-Jacobian product for the forward() that filled `tape`; the tape is kept.
@@ -218,7 +180,7 @@ class QuantumLayer {
   /// batch x observables expectation values, as forward() without a tape.
   Eigen::MatrixXd expectation_values(const Eigen::MatrixXd& x) const {
     Tape tape;
-    return forward(weights_, x, tape);
+    return run_forward(weights_, x, tape, false);
   }
 
   /**
@@ -245,6 +207,53 @@ class QuantumLayer {
   }
 
  private:
+  // forward(); `keep` false: no states are kept for a backward().
+  Eigen::MatrixXd run_forward(const Eigen::VectorXd& w, const Eigen::MatrixXd& x, Tape& tape, bool keep) const {
+    check_weights(w);
+    check_inputs(x);
+    const Eigen::Index batch = x.rows();
+    Eigen::MatrixXd y(batch, static_cast<Eigen::Index>(observables_.size()));
+    const unsigned n = circuit_.num_qubits();
+    const Engine engine = this->engine();
+    // Blocks are padded to whole vectors: at most twice the batch plus one vector.
+    const std::size_t padded = static_cast<std::size_t>(batch) * (engine == Engine::batched ? 2 : 1) +
+                               (engine == Engine::batched ? kernels::batch_lane_multiple : 0);
+    const bool cache =
+        keep && static_cast<long double>(padded) * std::ldexp(1.0L, static_cast<int>(n)) * sizeof(std::complex<T>) <=
+                    static_cast<long double>(options_.cache_bytes);
+    const Eigen::MatrixXd xt = x.transpose();  // one contiguous column per sample
+    Tape t{x, w, {}, {}, engine, nullptr};
+    if (engine != Engine::reference)
+      t.shared = std::make_shared<const typename BatchEngine<T>::Shared>(engine_.shared(w));
+    if (engine == Engine::batched) {
+      const auto& sh = *t.shared;
+      const auto& kb = *kernels::active_kernels<T>().batch;
+      const auto cuts = engine_.blocks(static_cast<std::size_t>(batch), batch_threads(batch));
+      if (cache) t.blocks.resize(cuts.size());
+      detail::parallel_samples(static_cast<std::ptrdiff_t>(cuts.size()), batch_threads(batch), [&](std::ptrdiff_t i) {
+        const auto [first, count] = cuts[static_cast<std::size_t>(i)];
+        auto blk = engine_.forward_block(kb, sh, w, xt, first, count, &y);
+        if (cache) t.blocks[static_cast<std::size_t>(i)] = std::move(blk);
+      });
+    } else {
+      if (cache) t.states.resize(static_cast<std::size_t>(batch));
+      const typename BatchEngine<T>::Shared none;
+      const auto& sh = t.shared ? *t.shared : none;
+      const kernels::ParallelFor par(batch > 1 ? 1U : options_.threads);
+      detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
+        StateVector<T> psi(n);
+        if (engine == Engine::per_sample)
+          engine_.forward_sample(kernels::active_kernels<T>(), sh, w, xt, i, psi, par);
+        else
+          detail::run_gates(circuit_, binding(w, xt, i), psi);
+        for (std::size_t o = 0; o < observables_.size(); ++o)
+          y(i, static_cast<Eigen::Index>(o)) = expectation(psi, observables_[o]);
+        if (cache) t.states[static_cast<std::size_t>(i)] = std::move(psi);
+      });
+    }
+    std::swap(tape, t);
+    return y;
+  }
   static Binding binding(const Eigen::VectorXd& w, const Eigen::MatrixXd& xt, Eigen::Index i) {
     return Binding{w.data(), static_cast<std::size_t>(w.size()), xt.col(i).data(), static_cast<std::size_t>(xt.rows())};
   }
@@ -280,8 +289,12 @@ class QuantumLayer {
     const Eigen::MatrixXd xt = tape.x.transpose();
     const unsigned n = circuit_.num_qubits();
     const Eigen::VectorXd& w = tape.weights;
+    const auto own = tape.shared || tape.engine == Engine::reference
+                         ? nullptr
+                         : std::make_shared<const typename BatchEngine<T>::Shared>(engine_.shared(w));
+    const typename BatchEngine<T>::Shared none;
+    const auto& sh = tape.shared ? *tape.shared : own ? *own : none;
     if (tape.engine == Engine::batched) {
-      const auto sh = engine_.shared(w);
       const auto& kb = *kernels::active_kernels<T>().batch;
       const bool cached = !tape.blocks.empty();
       std::vector<std::pair<std::size_t, std::size_t>> cuts;
@@ -302,7 +315,6 @@ class QuantumLayer {
       });
     } else {
       const bool cached = !tape.states.empty();
-      const auto sh = tape.engine == Engine::per_sample ? engine_.shared(w) : typename BatchEngine<T>::Shared{};
       const kernels::ParallelFor par(batch > 1 ? 1U : options_.threads);
       detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
         const Binding b = binding(w, xt, i);

@@ -1,39 +1,17 @@
 #pragma once
+#include <Eigen/Dense>
 #include <cmath>
 #include <vector>
 
-#include "qsim/circuit/apply_gate.hpp"
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/core/config.hpp"
-#include "qsim/core/state_vector.hpp"
 #include "qsim/ml/adjoint.hpp"
-#include "qsim/ml/expectation.hpp"
 #include "qsim/ml/gate_derivative.hpp"
+#include "qsim/ml/layer.hpp"
 #include "qsim/ml/pauli_sum.hpp"
 
 QSIM_BEGIN_NAMESPACE
 namespace ml {
-
-namespace detail {
-// <H> after the circuit with angle j of operation i moved by `delta`.
-template <class T>
-double shifted_expectation(const Circuit& c, const PauliSum& h, const Binding& b, std::size_t i, std::size_t j,
-                           double delta) {
-  StateVector<T> psi(c.num_qubits());
-  const auto& ops = c.operations();
-  for (std::size_t k = 0; k < ops.size(); ++k) {
-    if (!ops[k].is_gate()) continue;
-    if (k != i) {
-      kernels::apply_validated_gate(psi, ops[k], b);
-      continue;
-    }
-    Operation moved = ops[k];
-    moved.params[j] = Param(ops[k].params[j].value(b) + delta);
-    kernels::apply_validated_gate(psi, moved, b);
-  }
-  return expectation(psi, h);
-}
-}  // namespace detail
 
 /**
  * <H> and its gradient by the parameter-shift rule: for every angle that
@@ -43,36 +21,56 @@ double shifted_expectation(const Circuit& c, const PauliSum& h, const Binding& b
  * eigenvalue 0 (crx cry crz cp cu, any gate with controls). Exact, like the
  * adjoint method, but 2-4 circuit runs per angle: use it to check, or where
  * only expectation values can be had (hardware).
+ *
+ * The shifted runs are one batch on the training engine (ml/batch_engine.hpp):
+ * every trainable angle becomes a feature of a copy of the circuit, and each
+ * row of the batch holds the angles with one of them shifted.
  */
 template <class T = double>
 Gradient parameter_shift_gradient(const Circuit& c, const PauliSum& h, const Binding& b) {
   detail::check_differentiable(c, b);
   h.check_fits(c.num_qubits());
-  Gradient g;
-  {
-    StateVector<T> psi(c.num_qubits());
-    detail::run_gates(c, b, psi);
-    g.value = expectation(psi, h);
+  struct Angle {
+    Param param;  // where its gradient goes
+    double value;
+    bool four_term;
+  };
+  std::vector<Angle> angles;
+  Circuit shifted(c.num_qubits());
+  for (const auto& op : c.operations()) {
+    Operation moved = op;
+    if (op.is_gate())
+      for (auto& p : moved.params) {
+        if (p.is_constant()) continue;
+        angles.push_back({p, p.value(b), shift_rule(!op.controls.empty()) == ShiftRule::four_term});
+        p = feature(angles.size() - 1);
+      }
+    shifted.append(std::move(moved));
   }
+  const double pi = qsim::detail::pi;
+  const double two[] = {pi / 2, -pi / 2}, four[] = {pi / 2, -pi / 2, 3 * pi / 2, -3 * pi / 2};
+  Eigen::Index rows = 1;
+  for (const auto& a : angles) rows += a.four_term ? 4 : 2;
+  Eigen::MatrixXd x(rows, static_cast<Eigen::Index>(angles.size()));
+  for (Eigen::Index k = 0; k < x.cols(); ++k) x.col(k).setConstant(angles[static_cast<std::size_t>(k)].value);
+  Eigen::Index row = 1;
+  for (std::size_t k = 0; k < angles.size(); ++k)
+    for (int s = 0; s < (angles[k].four_term ? 4 : 2); ++s)
+      x(row++, static_cast<Eigen::Index>(k)) += angles[k].four_term ? four[s] : two[s];
+
+  const Eigen::MatrixXd y = QuantumLayer<T>(shifted, {h}).expectation_values(x);
+  Gradient g;
+  g.value = y(0, 0);
   g.weights.assign(b.num_weights, 0.0);
   g.features.assign(b.num_features, 0.0);
-  const double pi = qsim::detail::pi;
   const double c_plus = (std::sqrt(2.0) + 1) / (4 * std::sqrt(2.0)),
                c_minus = (std::sqrt(2.0) - 1) / (4 * std::sqrt(2.0));
-  const auto& ops = c.operations();
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    if (!ops[i].is_gate()) continue;
-    for (std::size_t j = 0; j < ops[i].params.size(); ++j) {
-      const Param& p = ops[i].params[j];
-      if (p.is_constant()) continue;
-      auto f = [&](double delta) { return detail::shifted_expectation<T>(c, h, b, i, j, delta); };
-      double d = 0;
-      if (shift_rule(!ops[i].controls.empty()) == ShiftRule::two_term)
-        d = (f(pi / 2) - f(-pi / 2)) / 2;
-      else
-        d = c_plus * (f(pi / 2) - f(-pi / 2)) - c_minus * (f(3 * pi / 2) - f(-3 * pi / 2));
-      (p.source == Param::Source::weight ? g.weights : g.features)[p.index] += p.scale * d;
-    }
+  row = 1;
+  for (const auto& a : angles) {
+    const auto f = [&](int s) { return y(row + s, 0); };
+    const double d = a.four_term ? c_plus * (f(0) - f(1)) - c_minus * (f(2) - f(3)) : (f(0) - f(1)) / 2;
+    row += a.four_term ? 4 : 2;
+    (a.param.source == Param::Source::weight ? g.weights : g.features)[a.param.index] += a.param.scale * d;
   }
   return g;
 }

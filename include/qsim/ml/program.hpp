@@ -92,33 +92,46 @@ class Program {
   unsigned num_qubits() const noexcept { return num_qubits_; }
   const std::vector<ProgramStep>& steps() const noexcept { return steps_; }
 
-  /// The step's matrix for the binding b: the product of its factors.
-  static Matrix matrix(const ProgramStep& s, const Binding& b) {
-    const std::size_t dim = s.dim();
-    Matrix u = s.factors[0].bound_matrix(b);
-    for (std::size_t f = 1; f < s.factors.size(); ++f) u = multiply(s.factors[f].bound_matrix(b), u, dim);
+  /// The matrices of the step's factors for the binding b.
+  static std::vector<Matrix> factor_matrices(const ProgramStep& s, const Binding& b) {
+    std::vector<Matrix> f;
+    f.reserve(s.factors.size());
+    for (const auto& op : s.factors) f.push_back(op.bound_matrix(b));
+    return f;
+  }
+
+  /// The step's matrix: the product of its factors' matrices `f`.
+  static Matrix matrix(const ProgramStep& s, const std::vector<Matrix>& f) {
+    Matrix u = f[0];
+    for (std::size_t g = 1; g < f.size(); ++g) u = multiply(f[g], u, s.dim());
     return u;
+  }
+  static Matrix matrix(const ProgramStep& s, const Binding& b) {
+    return s.factors.size() == 1 ? s.factors[0].bound_matrix(b) : matrix(s, factor_matrices(s, b));
   }
 
   /// For every slot, M = (dU/d angle) U^dagger, so that the gradient of
   /// <lam|psi> at the state after the step is 2 Re <lam|M|psi>: with U =
-  /// A F B and F the slot's factor, M = A (dF F^dagger) A^dagger.
-  static std::vector<Matrix> derivatives(const ProgramStep& s, const Binding& b) {
+  /// A F B and F the slot's factor, M = A (dF F^dagger) A^dagger. `f`: the
+  /// factors' matrices for b.
+  static std::vector<Matrix> derivatives(const ProgramStep& s, const Binding& b, const std::vector<Matrix>& f) {
     const std::size_t dim = s.dim();
     std::vector<Matrix> out;
     out.reserve(s.slots.size());
+    std::vector<double> angles;
     for (const auto& slot : s.slots) {
-      const Operation& f = s.factors[slot.factor];
-      std::vector<double> angles;
-      for (const auto& p : f.params) angles.push_back(p.value(b));
-      Matrix m = multiply(gate_matrix_derivative(f.gate, angles, slot.angle), adjoint(f.bound_matrix(b), dim), dim);
-      for (std::size_t g = slot.factor + 1; g < s.factors.size(); ++g) {
-        const Matrix a = s.factors[g].bound_matrix(b);
-        m = multiply(multiply(a, m, dim), adjoint(a, dim), dim);
-      }
+      const Operation& op = s.factors[slot.factor];
+      angles.clear();
+      for (const auto& p : op.params) angles.push_back(p.value(b));
+      Matrix m = multiply(gate_matrix_derivative(op.gate, angles, slot.angle), adjoint(f[slot.factor], dim), dim);
+      for (std::size_t g = slot.factor + 1; g < f.size(); ++g)
+        m = multiply(multiply(f[g], m, dim), adjoint(f[g], dim), dim);
       out.push_back(std::move(m));
     }
     return out;
+  }
+  static std::vector<Matrix> derivatives(const ProgramStep& s, const Binding& b) {
+    return derivatives(s, b, factor_matrices(s, b));
   }
 
  private:
