@@ -184,9 +184,10 @@ struct Training {
   Eigen::MatrixXd x, dy;
 };
 
-Training training_workload(const std::string& name) {
-  const unsigned n = name == "moons" ? 2 : name == "n8" ? 8 : 16;
-  const Eigen::Index batch = name == "moons" ? 200 : name == "n8" ? 256 : 32;
+// `name`: moons, n8, n16, or "sel" (the n8 circuit on `qubits` qubits, batch `batch_size`).
+Training training_workload(const std::string& name, unsigned qubits = 0, Eigen::Index batch_size = 0) {
+  const unsigned n = name == "moons" ? 2 : name == "n8" ? 8 : name == "n16" ? 16 : qubits;
+  const Eigen::Index batch = name == "moons" ? 200 : name == "n8" ? 256 : name == "n16" ? 32 : batch_size;
   Training t{qsim::Circuit(n), {}, {}, {}};
   std::size_t w = 0;
   for (int l = 0; l < 4; ++l) {
@@ -294,6 +295,21 @@ void BM_train(benchmark::State& st, const std::string& workload, qsim::ml::Engin
   st.counters["x_floor"] = elapsed / it / floor;
 }
 
+// Where the batched engine stops paying: forward + backward of the n8 circuit
+// on n qubits, batch 64, 1 thread, on both engines (docs/ml.md).
+void BM_engine_crossover(benchmark::State& st, unsigned n, qsim::ml::Engine engine) {
+  const Training t = training_workload("sel", n, 64);
+  qsim::ml::LayerOptions opt;
+  opt.threads = 1;
+  opt.engine = engine;
+  qsim::ml::QuantumLayer<double> layer(t.c, t.obs, opt);
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(layer.forward(t.x).data());
+    benchmark::DoNotOptimize(layer.backward(t.dy).data());
+  }
+  st.SetItemsProcessed(st.iterations() * t.x.rows());
+}
+
 // Registers the training rows (a custom main, so that they carry names).
 void register_training_rows() {
   using qsim::ml::Engine;
@@ -325,6 +341,13 @@ void register_training_rows() {
 
 int main(int argc, char** argv) {
   register_training_rows();
+  for (unsigned n = 6; n <= 16; ++n)
+    for (auto engine : {qsim::ml::Engine::batched, qsim::ml::Engine::per_sample})
+      benchmark::RegisterBenchmark(
+          ("BM_engine_crossover/n:" + std::to_string(n) + "/" + qsim::ml::engine_name(engine)).c_str(),
+          BM_engine_crossover, n, engine)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -153,22 +153,52 @@ QSIM_FORCE_INLINE void add_rho(double* __restrict rho, std::size_t lanes, std::s
   }
 }
 
+// One pass per pair: rho from psi and lam as they are, then the matrix on
+// both (the three sweeps of accumulate_rho and two apply_matrix in one).
 template <bool PerLane, class T>
 void adjoint_step_impl(T* psi_re, T* psi_im, T* lam_re, T* lam_im, unsigned n, std::size_t lanes, qubit_t t,
                        index_t cmask, const T* m, double* rho) {
-  if (rho != nullptr) {
-    const index_t pairs = index_t{1} << (n - 1), bit = index_t{1} << t;
-    for (index_t p = 0; p < pairs; ++p) {
-      const index_t i0 = pair_base(p, t);
-      if ((i0 & cmask) != cmask) continue;
-      const index_t idx[2] = {i0 * lanes, (i0 | bit) * lanes};
-      for (std::size_t r = 0; r < 2; ++r)
-        for (std::size_t c = 0; c < 2; ++c)
-          add_rho(rho, lanes, r * 2 + c, psi_re + idx[r], psi_im + idx[r], lam_re + idx[c], lam_im + idx[c]);
+  if (rho == nullptr) {
+    one_target<PerLane>(psi_re, psi_im, n, lanes, t, cmask, m, MatrixKind::dense);
+    one_target<PerLane>(lam_re, lam_im, n, lanes, t, cmask, m, MatrixKind::dense);
+    return;
+  }
+  const index_t pairs = index_t{1} << (n - 1), bit = index_t{1} << t;
+  double* __restrict q[8];
+  for (std::size_t v = 0; v < 8; ++v) q[v] = rho + v * lanes;
+  for (index_t p = 0; p < pairs; ++p) {
+    const index_t i0 = pair_base(p, t);
+    if ((i0 & cmask) != cmask) continue;
+    const index_t a = i0 * lanes, c = (i0 | bit) * lanes;
+    T* __restrict pr0 = psi_re + a;
+    T* __restrict pi0 = psi_im + a;
+    T* __restrict pr1 = psi_re + c;
+    T* __restrict pi1 = psi_im + c;
+    T* __restrict lr0 = lam_re + a;
+    T* __restrict li0 = lam_im + a;
+    T* __restrict lr1 = lam_re + c;
+    T* __restrict li1 = lam_im + c;
+    double* __restrict q0 = q[0], * __restrict q1 = q[1], * __restrict q2 = q[2], * __restrict q3 = q[3];
+    double* __restrict q4 = q[4], * __restrict q5 = q[5], * __restrict q6 = q[6], * __restrict q7 = q[7];
+    QSIM_LANE_LOOP
+    for (std::size_t b = 0; b < lanes; ++b) {
+      const T x0 = pr0[b], y0 = pi0[b], x1 = pr1[b], y1 = pi1[b];
+      const T u0 = lr0[b], v0 = li0[b], u1 = lr1[b], v1 = li1[b];
+      // rho(r, c) += psi_r conj(lam_c), entry r * 2 + c
+      q0[b] += double(x0) * u0 + double(y0) * v0, q1[b] += double(y0) * u0 - double(x0) * v0;
+      q2[b] += double(x0) * u1 + double(y0) * v1, q3[b] += double(y0) * u1 - double(x0) * v1;
+      q4[b] += double(x1) * u0 + double(y1) * v0, q5[b] += double(y1) * u0 - double(x1) * v0;
+      q6[b] += double(x1) * u1 + double(y1) * v1, q7[b] += double(y1) * u1 - double(x1) * v1;
+      const T ar = entry<PerLane>(m, 0, lanes, b), ai = entry<PerLane>(m, 1, lanes, b);
+      const T br = entry<PerLane>(m, 2, lanes, b), bi = entry<PerLane>(m, 3, lanes, b);
+      const T cr = entry<PerLane>(m, 4, lanes, b), ci = entry<PerLane>(m, 5, lanes, b);
+      const T dr = entry<PerLane>(m, 6, lanes, b), di = entry<PerLane>(m, 7, lanes, b);
+      pr0[b] = ar * x0 - ai * y0 + br * x1 - bi * y1, pi0[b] = ar * y0 + ai * x0 + br * y1 + bi * x1;
+      pr1[b] = cr * x0 - ci * y0 + dr * x1 - di * y1, pi1[b] = cr * y0 + ci * x0 + dr * y1 + di * x1;
+      lr0[b] = ar * u0 - ai * v0 + br * u1 - bi * v1, li0[b] = ar * v0 + ai * u0 + br * v1 + bi * u1;
+      lr1[b] = cr * u0 - ci * v0 + dr * u1 - di * v1, li1[b] = cr * v0 + ci * u0 + dr * v1 + di * u1;
     }
   }
-  one_target<PerLane>(psi_re, psi_im, n, lanes, t, cmask, m, MatrixKind::dense);
-  one_target<PerLane>(lam_re, lam_im, n, lanes, t, cmask, m, MatrixKind::dense);
 }
 
 template <class T>

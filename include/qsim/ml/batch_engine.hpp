@@ -15,6 +15,7 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@
 #include "qsim/detail/memory.hpp"
 #include "qsim/kernels/dispatch.hpp"
 #include "qsim/ml/adjoint.hpp"
+#include "qsim/ml/buffer_pool.hpp"
 #include "qsim/ml/expectation.hpp"
 #include "qsim/ml/parallel_samples.hpp"
 #include "qsim/ml/pauli_sum.hpp"
@@ -42,7 +44,7 @@ enum class Engine {
 };
 
 /// Up to this many qubits Engine::automatic runs batched (measured, docs/ml.md).
-inline constexpr unsigned batched_max_qubits = 10;
+inline constexpr unsigned batched_max_qubits = 14;
 
 inline const char* engine_name(Engine e) {
   switch (e) {
@@ -115,26 +117,28 @@ class BatchEngine {
     std::vector<std::vector<Matrix>> m_matrix;
   };
 
-  Shared shared(const Eigen::VectorXd& w) const {
+  /// `threads` share the steps (each is computed on its own: the same for any count).
+  Shared shared(const Eigen::VectorXd& w, unsigned threads = 1) const {
     const std::vector<double> zeros(num_features_, 0.0);
     const Binding b{w.data(), static_cast<std::size_t>(w.size()), zeros.data(), zeros.size()};
     Shared sh;
     const std::size_t steps = program_.steps().size();
     sh.u.resize(steps), sh.udag.resize(steps), sh.m.resize(steps);
     sh.u_matrix.resize(steps), sh.udag_matrix.resize(steps), sh.m_matrix.resize(steps);
-    for (std::size_t i = 0; i < steps; ++i) {
+    detail::parallel_samples(static_cast<std::ptrdiff_t>(steps), threads, [&](std::ptrdiff_t step) {
+      const auto i = static_cast<std::size_t>(step);
       const ProgramStep& s = program_.steps()[i];
-      if (s.per_sample && !s.simple_per_sample()) continue;
+      if (s.per_sample && !s.simple_per_sample()) return;
       const std::vector<Matrix> f = Program::factor_matrices(s, b);
       std::vector<Matrix> m = Program::derivatives(s, b, f);  // constant for a simple per-sample step
       for (const auto& mk : m) sh.m[i].insert(sh.m[i].end(), mk.begin(), mk.end());
       sh.m_matrix[i] = std::move(m);
-      if (s.per_sample) continue;
+      if (s.per_sample) return;
       sh.u_matrix[i] = Program::matrix(s, f);
       sh.udag_matrix[i] = adjoint(sh.u_matrix[i], s.dim());
       sh.u[i] = to_values(sh.u_matrix[i]);
       sh.udag[i] = to_values(sh.udag_matrix[i]);
-    }
+    });
     return sh;
   }
 
@@ -149,12 +153,12 @@ class BatchEngine {
     blk.lanes =
         (count + kernels::batch_lane_multiple - 1) / kernels::batch_lane_multiple * kernels::batch_lane_multiple;
     const std::size_t lanes = blk.lanes, size = std::size_t{1} << n_;
-    blk.state.assign(2 * size * lanes, T(0));
-    blk.lane_matrices.resize(lane_values_ * lanes);  // every value is written below
+    blk.state = values_->take(2 * size * lanes);
+    blk.lane_matrices = values_->take(lane_values_ * lanes);
     T* re = blk.state.data();
     T* im = re + size * lanes;
     std::fill(re, re + lanes, T(1));
-    std::vector<T> scratch(2 * max_dim_ * lanes);
+    std::vector<T> scratch = values_->take(2 * max_dim_ * lanes);
     const auto& steps = program_.steps();
     for (std::size_t i = 0; i < steps.size(); ++i) {
       const ProgramStep& s = steps[i];
@@ -178,7 +182,15 @@ class BatchEngine {
           (*y)(static_cast<Eigen::Index>(first + b), static_cast<Eigen::Index>(o)) = out[b];
       }
     }
+    values_->give(std::move(scratch));
     return blk;
+  }
+
+  /// Hands a block's buffers back for the next call to reuse.
+  void recycle(Block& blk) const {
+    values_->give(std::move(blk.state));
+    values_->give(std::move(blk.lane_matrices));
+    blk.state.clear(), blk.lane_matrices.clear();
   }
 
   /// The adjoint sweep of one block: adds each sample's dL/dw to its column
@@ -189,7 +201,7 @@ class BatchEngine {
     const std::size_t lanes = blk.lanes, size = std::size_t{1} << n_, first = blk.first;
     T* re = blk.state.data();
     T* im = re + size * lanes;
-    std::vector<T> lam(2 * size * lanes), weights(2 * terms_.x.size() * lanes, T(0));
+    std::vector<T> lam = values_->take(2 * size * lanes), weights = values_->take(2 * terms_.x.size() * lanes);
     for (std::size_t t = 0; t < terms_.x.size(); ++t)
       for (std::size_t b = 0; b < blk.count; ++b) {
         const std::complex<double> v =
@@ -201,8 +213,8 @@ class BatchEngine {
     T* lim = lre + size * lanes;
     kb.apply_pauli_strings(re, im, lre, lim, n_, lanes, terms_.x.data(), terms_.z.data(), weights.data(),
                            terms_.x.size());
-    std::vector<T> udag(2 * max_dim_ * max_dim_ * lanes), scratch(2 * max_dim_ * lanes);
-    std::vector<double> rho(2 * max_dim_ * max_dim_ * lanes), grad(lanes);
+    std::vector<T> udag = values_->take(2 * max_dim_ * max_dim_ * lanes), scratch = values_->take(2 * max_dim_ * lanes);
+    std::vector<double> rho = doubles_->take(2 * max_dim_ * max_dim_ * lanes), grad = doubles_->take(lanes);
     const auto& steps = program_.steps();
     for (std::size_t i = steps.size(); i-- > 0;) {
       const ProgramStep& s = steps[i];
@@ -264,6 +276,9 @@ class BatchEngine {
           add_gradient(s.slots[j].param, 2 * grad[b], static_cast<Eigen::Index>(first + b), dw, dxt);
       }
     }
+    for (auto* v : {&lam, &weights, &udag, &scratch}) values_->give(std::move(*v));
+    doubles_->give(std::move(rho));
+    doubles_->give(std::move(grad));
   }
 
   // ---- per sample ----------------------------------------------------------
@@ -392,6 +407,9 @@ class BatchEngine {
   Terms terms_;
   std::vector<std::size_t> lane_offset_;
   std::size_t lane_values_ = 0, max_dim_ = 1;
+  // Shared by copies of the engine (the pools are thread-safe).
+  std::shared_ptr<detail::BufferPool<T>> values_ = std::make_shared<detail::BufferPool<T>>();
+  std::shared_ptr<detail::BufferPool<double>> doubles_ = std::make_shared<detail::BufferPool<double>>();
 };
 
 }  // namespace ml

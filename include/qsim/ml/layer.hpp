@@ -112,6 +112,7 @@ class QuantumLayer {
   /// batches; backward() then simulates them again).
   Eigen::MatrixXd forward(const Eigen::MatrixXd& x) {
     tape_.states.clear();
+    for (auto& b : tape_.blocks) engine_.recycle(b);
     tape_.blocks.clear();
     Tape tape;
     Eigen::MatrixXd y = forward(weights_, x, tape);
@@ -224,7 +225,7 @@ class QuantumLayer {
     const Eigen::MatrixXd xt = x.transpose();  // one contiguous column per sample
     Tape t{x, w, {}, {}, engine, nullptr};
     if (engine != Engine::reference)
-      t.shared = std::make_shared<const typename BatchEngine<T>::Shared>(engine_.shared(w));
+      t.shared = std::make_shared<const typename BatchEngine<T>::Shared>(engine_.shared(w, batch_threads(batch)));
     if (engine == Engine::batched) {
       const auto& sh = *t.shared;
       const auto& kb = *kernels::active_kernels<T>().batch;
@@ -233,7 +234,10 @@ class QuantumLayer {
       detail::parallel_samples(static_cast<std::ptrdiff_t>(cuts.size()), batch_threads(batch), [&](std::ptrdiff_t i) {
         const auto [first, count] = cuts[static_cast<std::size_t>(i)];
         auto blk = engine_.forward_block(kb, sh, w, xt, first, count, &y);
-        if (cache) t.blocks[static_cast<std::size_t>(i)] = std::move(blk);
+        if (cache)
+          t.blocks[static_cast<std::size_t>(i)] = std::move(blk);
+        else
+          engine_.recycle(blk);
       });
     } else {
       if (cache) t.states.resize(static_cast<std::size_t>(batch));
@@ -289,9 +293,10 @@ class QuantumLayer {
     const Eigen::MatrixXd xt = tape.x.transpose();
     const unsigned n = circuit_.num_qubits();
     const Eigen::VectorXd& w = tape.weights;
-    const auto own = tape.shared || tape.engine == Engine::reference
-                         ? nullptr
-                         : std::make_shared<const typename BatchEngine<T>::Shared>(engine_.shared(w));
+    const auto own =
+        tape.shared || tape.engine == Engine::reference
+            ? nullptr
+            : std::make_shared<const typename BatchEngine<T>::Shared>(engine_.shared(w, batch_threads(batch)));
     const typename BatchEngine<T>::Shared none;
     const auto& sh = tape.shared ? *tape.shared : own ? *own : none;
     if (tape.engine == Engine::batched) {
@@ -312,6 +317,7 @@ class QuantumLayer {
         else
           blk = tape.blocks[s];
         engine_.backward_block(kb, sh, w, xt, dy, blk, dw_per_sample, dxt);
+        engine_.recycle(blk);
       });
     } else {
       const bool cached = !tape.states.empty();
