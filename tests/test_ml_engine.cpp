@@ -136,3 +136,30 @@ TEST_CASE("the program fuses runs of one-qubit weight gates and keeps feature ga
   CHECK(p.steps()[2].kind == qsim::kernels::MatrixKind::permutation);
   CHECK(p.steps()[3].factors.size() == 2);
 }
+
+TEST_CASE("a layer's reused buffers give the results of a fresh layer", "[ml][engine]") {
+  const unsigned n = 3;
+  const qsim::Circuit c = engine_circuit(n);
+  const auto obs = engine_observables(n);
+  std::mt19937_64 rng(9);
+  std::uniform_real_distribution<double> u(-1.5, 1.5);
+  const auto random = [&](Eigen::Index rows, Eigen::Index cols) {
+    Eigen::MatrixXd m(rows, cols);
+    for (Eigen::Index i = 0; i < m.size(); ++i) m(i) = u(rng);
+    return m;
+  };
+  const auto nf = static_cast<Eigen::Index>(c.num_features()), no = static_cast<Eigen::Index>(obs.size());
+  const Eigen::MatrixXd xa = random(40, nf), dya = random(40, no), xb = random(23, nf), dyb = random(23, no);
+  qsim::ml::LayerOptions o;
+  o.engine = qsim::ml::Engine::batched;
+  o.threads = 1;
+  qsim::ml::QuantumLayer<double> used(c, obs, o), fresh(c, obs, o);
+  used.forward(xa);
+  used.backward(dya);
+  used.zero_grad();
+  (void)used.expectation_values(xa);  // a forward whose blocks go straight back
+  const Eigen::MatrixXd y = used.forward(xb), dx = used.backward(dyb);
+  CHECK(y == fresh.forward(xb));
+  CHECK(dx == fresh.backward(dyb));
+  CHECK(used.weight_gradient() == fresh.weight_gradient());
+}
