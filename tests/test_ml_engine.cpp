@@ -163,3 +163,25 @@ TEST_CASE("a layer's reused buffers give the results of a fresh layer", "[ml][en
   CHECK(dx == fresh.backward(dyb));
   CHECK(used.weight_gradient() == fresh.weight_gradient());
 }
+
+TEST_CASE("expectation_values over a batch equals one simulation per row", "[ml][engine]") {
+  const unsigned n = 5;
+  const qsim::Circuit c = engine_circuit(n);
+  const auto obs = engine_observables(n);
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(-1.5, 1.5);
+  Eigen::VectorXd w(static_cast<Eigen::Index>(c.num_weights()));
+  Eigen::MatrixXd x(9, static_cast<Eigen::Index>(c.num_features()));
+  for (Eigen::Index i = 0; i < w.size(); ++i) w(i) = u(rng);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = u(rng);
+  const Eigen::MatrixXd y = qsim::ml::expectation_values(c, obs, w, x);
+  REQUIRE(y.rows() == x.rows());
+  for (Eigen::Index r = 0; r < x.rows(); ++r) {
+    const Eigen::VectorXd xr = x.row(r).transpose();
+    const qsim::Binding b{w.data(), static_cast<std::size_t>(w.size()), xr.data(), static_cast<std::size_t>(xr.size())};
+    qsim::StateVector<double> psi(n);
+    qsim::ml::detail::run_gates(c, b, psi);
+    for (std::size_t o = 0; o < obs.size(); ++o)
+      CHECK(std::abs(y(r, static_cast<Eigen::Index>(o)) - qsim::ml::expectation(psi, obs[o])) < 1e-12);
+  }
+}

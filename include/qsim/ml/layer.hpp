@@ -392,5 +392,15 @@ class QuantumLayer {
   bool has_forward_ = false;
 };
 
+/// <observables[o]> after the circuit for every row of `x` (batch x features)
+/// at the weights `w`, as a batch on the training engine: batch x observables.
+template <class T = double>
+Eigen::MatrixXd expectation_values(const Circuit& c, const std::vector<PauliSum>& observables, const Eigen::VectorXd& w,
+                                   const Eigen::MatrixXd& x, LayerOptions options = {}) {
+  QuantumLayer<T> layer(c, observables, options);
+  layer.set_weights(w);
+  return layer.expectation_values(x);
+}
+
 }  // namespace ml
 QSIM_END_NAMESPACE

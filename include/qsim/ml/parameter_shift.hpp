@@ -58,7 +58,7 @@ Gradient parameter_shift_gradient(const Circuit& c, const PauliSum& h, const Bin
     for (int s = 0; s < (angles[k].four_term ? 4 : 2); ++s)
       x(row++, static_cast<Eigen::Index>(k)) += angles[k].four_term ? four[s] : two[s];
 
-  const Eigen::MatrixXd y = QuantumLayer<T>(shifted, {h}).expectation_values(x);
+  const Eigen::MatrixXd y = expectation_values<T>(shifted, {h}, Eigen::VectorXd(), x);
   Gradient g;
   g.value = y(0, 0);
   g.weights.assign(b.num_weights, 0.0);
