@@ -55,16 +55,20 @@ class QuantumLayer(torch.nn.Module):
         dtype: torch.float64 (double-precision states) or torch.float32 (single precision).
         threads: OpenMP threads over the samples of a batch (0: all cores); results do not depend on it.
         seed: seed of the initial weights, uniform in [0, 2 pi) as PennyLane's TorchLayer.
+        engine: "automatic" (batched up to 14 qubits, per sample above), "batched", "per_sample"
+            or "reference" (gate by gate, what the tests compare against); docs/ml.md.
     """
 
-    def __init__(self, circuit, observables, weight_shape=None, dtype=torch.float64, threads=0, seed=0):
+    def __init__(self, circuit, observables, weight_shape=None, dtype=torch.float64, threads=0, seed=0,
+                 engine="automatic"):
         super().__init__()
         if dtype not in (torch.float32, torch.float64):
             raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
         if isinstance(observables, (str, _qsim.PauliSum)):
             observables = [observables]
         engine_type = _qsim.QuantumLayer64 if dtype == torch.float64 else _qsim.QuantumLayer32
-        self._engine = engine_type(circuit, [_observable(o) for o in observables], threads=threads, seed=seed)
+        self._engine = engine_type(circuit, [_observable(o) for o in observables], threads=threads, seed=seed,
+                                   engine=engine)
         n = self._engine.num_weights
         if weight_shape is None:
             weight_shape = (n,)

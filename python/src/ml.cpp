@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <string>
 #include <tuple>
 
 #include "bindings.hpp"
@@ -35,6 +36,13 @@ Eigen::VectorXd to_vector(const py::handle& h, const char* what) {
   return Eigen::Map<const Eigen::VectorXd>(a.data(), a.shape(0));
 }
 
+qsim::ml::Engine engine_named(const std::string& name) {
+  for (auto e : {qsim::ml::Engine::automatic, qsim::ml::Engine::batched, qsim::ml::Engine::per_sample,
+                 qsim::ml::Engine::reference})
+    if (name == qsim::ml::engine_name(e)) return e;
+  throw qsim::invalid_argument("unknown engine '" + name + "' (automatic, batched, per_sample, reference)");
+}
+
 template <class T>
 void register_layer(py::module_& m, const char* name) {
   using Layer = qsim::ml::QuantumLayer<T>;
@@ -43,15 +51,19 @@ void register_layer(py::module_& m, const char* name) {
                                           "What forward() hands to backward(); opaque.");
   py::class_<Layer>(m, name, "A circuit with trainable weights as a batch-in, expectations-out function.")
       .def(py::init([](const qsim::Circuit& c, const std::vector<qsim::ml::PauliSum>& obs, std::int64_t threads,
-                       std::int64_t seed, std::int64_t cache_bytes) {
+                       std::int64_t seed, std::int64_t cache_bytes, const std::string& engine) {
              qsim::ml::LayerOptions o;
              o.threads = to_unsigned(threads, "threads");
              o.seed = to_count(seed, "seed");
              o.cache_bytes = static_cast<std::size_t>(to_count(cache_bytes, "cache_bytes"));
+             o.engine = engine_named(engine);
              return std::make_unique<Layer>(c, obs, o);
            }),
            py::arg("circuit"), py::arg("observables"), py::arg("threads") = 1, py::arg("seed") = 0,
-           py::arg("cache_bytes") = std::int64_t{256} << 20)
+           py::arg("cache_bytes") = std::int64_t{256} << 20, py::arg("engine") = "automatic")
+      .def_property_readonly(
+          "engine", [](const Layer& l) { return std::string(qsim::ml::engine_name(l.engine())); },
+          "The engine forward() runs on: batched, per_sample or reference.")
       .def_property_readonly("num_weights", &Layer::num_weights)
       .def_property_readonly("num_features", &Layer::num_features)
       .def_property_readonly("num_outputs", &Layer::num_outputs)

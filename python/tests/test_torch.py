@@ -160,3 +160,20 @@ def test_weights_start_uniform_in_0_2pi_and_are_a_parameter():
     w = lay.weights.detach()
     assert (w >= 0).all() and (w < 2 * math.pi).all() and w.std() > 0.5
     assert torch.equal(make().weights, w)  # seeded
+
+
+def test_every_engine_gives_the_same_outputs_and_gradients():
+    x = torch.tensor([[0.3, -0.9, 1.4], [1.1, 0.2, -0.4], [-0.7, 0.5, 0.9]], dtype=torch.float64)
+    results = {}
+    for engine in ("batched", "per_sample", "reference"):
+        lay = qsim.torch.QuantumLayer(circuit(), OBS, weight_shape=(2, 3, 3), threads=1, seed=5, engine=engine)
+        assert lay._engine.engine == engine
+        xe = x.clone().requires_grad_(True)
+        y = lay(xe)
+        y.sum().backward()
+        results[engine] = (y.detach(), xe.grad, lay.weights.grad)
+    for engine in ("per_sample", "reference"):
+        for a, b in zip(results["batched"], results[engine]):
+            assert torch.allclose(a, b, atol=1e-12)
+    with pytest.raises(ValueError, match="unknown engine 'fast'"):
+        qsim.torch.QuantumLayer(circuit(), OBS, engine="fast")
