@@ -65,12 +65,12 @@ void run_gates(const Circuit& c, const Binding& b, StateVector<T>& psi) {
 // the second term only when there are controls. `scratch` is reused.
 template <class T>
 double masked_expectation(const StateVector<T>& lam, const StateVector<T>& psi, const Operation& op, const Matrix& d,
-                          StateVector<T>& scratch) {
+                          StateVector<T>& scratch, const kernels::ParallelFor& par = {}) {
   const auto& ks = kernels::active_kernels<T>();
   const auto term = [&](const Matrix& m) {
     scratch = psi;
-    ks.apply_matrix(scratch, op.targets, op.controls, m, {}, kernels::MatrixKind::unknown);
-    return ks.inner_product(lam, scratch, {}).real();
+    ks.apply_matrix(scratch, op.targets, op.controls, m, par, kernels::MatrixKind::unknown);
+    return ks.inner_product(lam, scratch, par).real();
   };
   double s = term(d);
   if (!op.controls.empty()) s -= term(Matrix(d.size(), 0.0));

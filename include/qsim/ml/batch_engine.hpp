@@ -306,7 +306,7 @@ class BatchEngine {
     PauliSum folded;
     for (std::size_t o = 0; o < observables.size(); ++o)
       folded.add(observables[o], dy(col, static_cast<Eigen::Index>(o)));
-    apply_pauli_sum(folded, psi, lam);
+    apply_pauli_sum(folded, psi, lam, par);
     const Binding b = binding(w, xt, col);
     const auto& steps = program_.steps();
     Operation where;  // targets and controls for masked_expectation
@@ -333,7 +333,7 @@ class BatchEngine {
         where.targets = s.targets;
         where.controls = s.controls;
         for (std::size_t j = 0; j < s.slots.size(); ++j)
-          acc[j] = detail::masked_expectation(lam, psi, where, m[j], scratch);
+          acc[j] = detail::masked_expectation(lam, psi, where, m[j], scratch, par);
         ks.apply_matrix(psi, s.targets, s.controls, udag, par, s.kind);
         ks.apply_matrix(lam, s.targets, s.controls, udag, par, s.kind);
       }

@@ -251,7 +251,7 @@ class QuantumLayer {
         else
           detail::run_gates(circuit_, binding(w, xt, i), psi);
         for (std::size_t o = 0; o < observables_.size(); ++o)
-          y(i, static_cast<Eigen::Index>(o)) = expectation(psi, observables_[o]);
+          y(i, static_cast<Eigen::Index>(o)) = expectation(psi, observables_[o], par);
         if (cache) t.states[static_cast<std::size_t>(i)] = std::move(psi);
       });
     }
@@ -347,7 +347,7 @@ class QuantumLayer {
         PauliSum folded;
         for (std::size_t o = 0; o < observables_.size(); ++o)
           folded.add(observables_[o], dy(i, static_cast<Eigen::Index>(o)));
-        apply_pauli_sum(folded, psi, lam);
+        apply_pauli_sum(folded, psi, lam, par);
         adjoint_sweep(circuit_, b, psi, lam, dw_per_sample.col(i).data(), dxt.col(i).data());
       });
     }
