@@ -39,6 +39,14 @@ std::vector<qsim::ml::PauliSum> engine_observables(unsigned n) {
   return obs;
 }
 
+// A rows x cols matrix of uniform values in [-1.5, 1.5), filled in storage order.
+Eigen::MatrixXd random_matrix(std::mt19937_64& rng, Eigen::Index rows, Eigen::Index cols) {
+  std::uniform_real_distribution<double> u(-1.5, 1.5);
+  Eigen::MatrixXd m(rows, cols);
+  for (Eigen::Index i = 0; i < m.size(); ++i) m(i) = u(rng);
+  return m;
+}
+
 // A layer's forward and backward results for one batch.
 struct Results {
   Eigen::MatrixXd y, dx;
@@ -68,11 +76,8 @@ void check_engines(unsigned n, Eigen::Index batch) {
   const qsim::Circuit c = engine_circuit(n);
   const auto obs = engine_observables(n);
   std::mt19937_64 rng(n * 1000 + static_cast<unsigned>(batch));
-  std::uniform_real_distribution<double> u(-1.5, 1.5);
-  Eigen::MatrixXd x(batch, static_cast<Eigen::Index>(c.num_features())),
-      dy(batch, static_cast<Eigen::Index>(obs.size()));
-  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = u(rng);
-  for (Eigen::Index i = 0; i < dy.size(); ++i) dy(i) = u(rng);
+  const Eigen::MatrixXd x = random_matrix(rng, batch, static_cast<Eigen::Index>(c.num_features()));
+  const Eigen::MatrixXd dy = random_matrix(rng, batch, static_cast<Eigen::Index>(obs.size()));
   const Results ref = run_layer<T>(c, obs, n, qsim::ml::Engine::reference, 1, x, dy);
   const double tol =
       std::is_same_v<T, float> ? 2e-4 * static_cast<double>(batch + 4) : 1e-12 * static_cast<double>(batch + 4);
@@ -101,10 +106,8 @@ TEST_CASE("the batched engine gives the same bits on 1 and 2 threads, cached or 
   const qsim::Circuit c = engine_circuit(n);
   const auto obs = engine_observables(n);
   std::mt19937_64 rng(5);
-  std::uniform_real_distribution<double> u(-1.5, 1.5);
-  Eigen::MatrixXd x(200, static_cast<Eigen::Index>(c.num_features())), dy(200, static_cast<Eigen::Index>(obs.size()));
-  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = u(rng);
-  for (Eigen::Index i = 0; i < dy.size(); ++i) dy(i) = u(rng);
+  const Eigen::MatrixXd x = random_matrix(rng, 200, static_cast<Eigen::Index>(c.num_features()));
+  const Eigen::MatrixXd dy = random_matrix(rng, 200, static_cast<Eigen::Index>(obs.size()));
   Eigen::MatrixXd y[3], dx[3];
   Eigen::VectorXd dw[3];
   for (int k = 0; k < 3; ++k) {
@@ -142,12 +145,7 @@ TEST_CASE("a layer's reused buffers give the results of a fresh layer", "[ml][en
   const qsim::Circuit c = engine_circuit(n);
   const auto obs = engine_observables(n);
   std::mt19937_64 rng(9);
-  std::uniform_real_distribution<double> u(-1.5, 1.5);
-  const auto random = [&](Eigen::Index rows, Eigen::Index cols) {
-    Eigen::MatrixXd m(rows, cols);
-    for (Eigen::Index i = 0; i < m.size(); ++i) m(i) = u(rng);
-    return m;
-  };
+  const auto random = [&](Eigen::Index rows, Eigen::Index cols) { return random_matrix(rng, rows, cols); };
   const auto nf = static_cast<Eigen::Index>(c.num_features()), no = static_cast<Eigen::Index>(obs.size());
   const Eigen::MatrixXd xa = random(40, nf), dya = random(40, no), xb = random(23, nf), dyb = random(23, no);
   qsim::ml::LayerOptions o;
@@ -169,11 +167,8 @@ TEST_CASE("expectation_values over a batch equals one simulation per row", "[ml]
   const qsim::Circuit c = engine_circuit(n);
   const auto obs = engine_observables(n);
   std::mt19937_64 rng(11);
-  std::uniform_real_distribution<double> u(-1.5, 1.5);
-  Eigen::VectorXd w(static_cast<Eigen::Index>(c.num_weights()));
-  Eigen::MatrixXd x(9, static_cast<Eigen::Index>(c.num_features()));
-  for (Eigen::Index i = 0; i < w.size(); ++i) w(i) = u(rng);
-  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = u(rng);
+  const Eigen::VectorXd w = random_matrix(rng, static_cast<Eigen::Index>(c.num_weights()), 1);
+  const Eigen::MatrixXd x = random_matrix(rng, 9, static_cast<Eigen::Index>(c.num_features()));
   const Eigen::MatrixXd y = qsim::ml::expectation_values(c, obs, w, x);
   REQUIRE(y.rows() == x.rows());
   for (Eigen::Index r = 0; r < x.rows(); ++r) {
