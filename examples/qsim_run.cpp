@@ -49,6 +49,10 @@ template <class T>
 int run(const Options& o, const qsim::Circuit& c, std::ostream& out) {
   qsim::SimulatorOptions so;
   so.threads = o.threads;
+  so.cache_blocking = o.cache_blocking == "on"    ? qsim::CacheBlocking::on
+                      : o.cache_blocking == "off" ? qsim::CacheBlocking::off
+                                                  : qsim::CacheBlocking::automatic;
+  so.chunk_qubits = o.chunk_qubits;
   so.max_shots = o.max_shots;
   const qsim::Simulator<T> sim(so);
   const bool measured = c.num_clbits() > 0;

@@ -15,12 +15,16 @@ using cli::usage_error;
 const char* const usage =
     "usage: qsim-run FILE.qasm [--shots N] [--seed S] [--precision float|double] [--threads T]\n"
     "                [--statevector] [--probabilities] [--json] [--svg FILE]\n"
+    "                [--cache-blocking auto|on|off] [--chunk-qubits K]\n"
     "Runs an OpenQASM 2.0 circuit (FILE '-' reads standard input) and prints the counts\n"
     "as 'key: count' lines sorted by key (Qiskit's key order) and a text histogram.\n"
     "  --shots N          number of shots (default 1024)\n"
     "  --seed S           random seed (default 42); the same seed gives the same counts\n"
     "  --precision P      float or double amplitudes (default double)\n"
     "  --threads T        OpenMP threads (default 0: all)\n"
+    "  --cache-blocking M auto (default: stages of gates applied chunk by chunk in L2 when the state\n"
+    "                     is larger than the last-level cache), on or off\n"
+    "  --chunk-qubits K   qubits of a cache-blocking chunk (default 0: half of one core's L2)\n"
     "  --statevector      also print the final amplitudes (measurements collapse with the seed)\n"
     "  --probabilities    also print the probability of every basis state (measurements ignored)\n"
     "  --json             print one JSON object instead of text\n"
@@ -37,6 +41,8 @@ struct Options {
   std::uint64_t seed = 42;
   bool single = false;
   unsigned threads = 0;
+  std::string cache_blocking = "auto";
+  unsigned chunk_qubits = 0;
   bool statevector = false;
   bool probabilities = false;
   bool json = false;
@@ -80,6 +86,12 @@ inline Options parse_arguments(int argc, char** argv) {
       o.seed = cli::parse_number<std::uint64_t>(arg, value());
     } else if (arg == "--threads") {
       o.threads = cli::parse_number<unsigned>(arg, value(), 0, 4096);
+    } else if (arg == "--cache-blocking") {
+      o.cache_blocking = value();
+      if (o.cache_blocking != "auto" && o.cache_blocking != "on" && o.cache_blocking != "off")
+        throw usage_error("--cache-blocking expects auto, on or off, got '" + o.cache_blocking + "'");
+    } else if (arg == "--chunk-qubits") {
+      o.chunk_qubits = cli::parse_number<unsigned>(arg, value(), 0, 30);
     } else if (arg == "--max-input-bytes") {
       o.max_input_bytes = cli::parse_number<std::size_t>(arg, value(), 1);
     } else if (arg == "--max-shots") {

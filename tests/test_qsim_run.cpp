@@ -115,6 +115,36 @@ TEST_CASE("qsim-run: counts sorted by key, JSON, probabilities, statevector and 
   CHECK_THAT(slurp(svg), Catch::StartsWith("<svg") && Catch::Contains("1 01"));
 }
 
+TEST_CASE("qsim-run --cache-blocking on gives the unblocked probabilities and counts", "[qsim-run][blocking]") {
+  // 6 qubits in chunks of 3: the cx and cp below read qubits outside the chunk.
+  const fs::path file = write("blocked.qasm",
+                              "include \"qelib1.inc\"; qreg q[6]; creg c[6];\n"
+                              "h q; cx q[5], q[0]; ry(0.3) q[4]; cp(0.7) q[5], q[1]; cx q[0], q[4]; rz(1.1) q[5];\n"
+                              "h q[3]; ccx q[3], q[4], q[2]; t q[0]; measure q -> c;\n");
+  const std::string common = "'" + file.string() + "' --probabilities --shots 2000 --seed 3";
+  const Result off = run(common + " --cache-blocking off");
+  const Result on = run(common + " --cache-blocking on --chunk-qubits 3");
+  REQUIRE(off.code == 0);
+  REQUIRE(on.code == 0);
+  // The counts are the same; the probabilities (printed with 17 digits) agree within rounding.
+  const auto split = [](const std::string& out) {
+    const auto at = out.find("probabilities:");
+    REQUIRE(at != std::string::npos);
+    std::vector<double> values;
+    std::istringstream rest(out.substr(at + 14));
+    std::string key;
+    double p = 0;
+    while (rest >> key >> p) values.push_back(p);
+    return std::make_pair(out.substr(0, at), values);
+  };
+  const auto [counts_off, p_off] = split(off.out);
+  const auto [counts_on, p_on] = split(on.out);
+  CHECK(counts_on == counts_off);
+  REQUIRE(p_on.size() == 64);
+  REQUIRE(p_off.size() == 64);
+  for (std::size_t i = 0; i < p_on.size(); ++i) CHECK(std::abs(p_on[i] - p_off[i]) <= 1e-14);
+}
+
 TEST_CASE("qsim-run: exit code 2 and a message on stderr for bad arguments and bad files", "[qsim-run]") {
   const std::string f = std::string("'") + QSIM_GHZ_QASM + "'";
   for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
@@ -125,6 +155,8 @@ TEST_CASE("qsim-run: exit code 2 and a message on stderr for bad arguments and b
            {f + " --seed 1x", "--seed expects a non-negative integer"},
            {f + " --precision half", "--precision expects float or double, got 'half'"},
            {f + " --threads many", "--threads expects"},
+           {f + " --cache-blocking sometimes", "--cache-blocking expects auto, on or off, got 'sometimes'"},
+           {f + " --chunk-qubits 31", "--chunk-qubits must be in 0..30"},
            {f + " --frobnicate", "unknown option '--frobnicate'"},
            {f + " " + f, "more than one input file"},
            {f + " --json=1", "--json takes no value"},

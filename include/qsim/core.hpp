@@ -4,6 +4,9 @@
 /// no Eigen, no <filesystem>, no dlopen, so it compiles quickly.
 /// qsim/qsim.hpp adds the ML layer (Eigen) and energy accounting.
 
+#include "qsim/blocking/cache_info.hpp"
+#include "qsim/blocking/executor.hpp"
+#include "qsim/blocking/schedule.hpp"
 #include "qsim/circuit/apply_gate.hpp"
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/circuit/operation.hpp"

@@ -41,6 +41,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzz::check(o.shots >= 1 && o.shots <= o.max_shots, "accepted shots are within the limit");
       fuzz::check(o.max_input_bytes >= 1, "the input limit is positive");
       fuzz::check(!o.svg || !o.svg->empty(), "an SVG file has a name");
+      fuzz::check(o.cache_blocking == "auto" || o.cache_blocking == "on" || o.cache_blocking == "off",
+                  "cache blocking is auto, on or off");
+      fuzz::check(o.chunk_qubits <= 30, "a chunk has at most 30 qubits");
     }
   } catch (const qsim_run::usage_error&) {
   }

@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "qsim/blocking/cache_info.hpp"
+#include "qsim/blocking/executor.hpp"
+#include "qsim/blocking/schedule.hpp"
 #include "qsim/circuit/apply_gate.hpp"
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/core/config.hpp"
@@ -20,7 +23,18 @@
 
 QSIM_BEGIN_NAMESPACE
 
-/// How a Simulator runs: threads and gate fusion.
+/// Whether runs of gates are cache-blocked (docs/performance.md).
+enum class CacheBlocking {
+  /// Blocked when the state is larger than the last-level cache and the
+  /// schedule has several gates per stage.
+  automatic,
+  /// Always blocked when the state is larger than one chunk.
+  on,
+  /// Never blocked: one pass over the state per (fused) gate.
+  off,
+};
+
+/// How a Simulator runs: threads, gate fusion and cache blocking.
 struct SimulatorOptions {
   /// OpenMP threads for gate kernels; 0 means OpenMP's default (OMP_NUM_THREADS, else all cores).
   unsigned threads = 0;
@@ -33,6 +47,12 @@ struct SimulatorOptions {
   /// state size, and then does not fuse states under 10 qubits, where building
   /// the fused matrices costs more than the passes they save.
   unsigned max_fused_qubits = 0;
+  /// Cache blocking: stages of gates applied chunk by chunk, each chunk
+  /// while it sits in one core's L2 (one pass over memory per stage).
+  CacheBlocking cache_blocking = CacheBlocking::automatic;
+  /// Qubits of a chunk (2^k amplitudes, 1..max_chunk_qubits); 0 fills half
+  /// of one core's L2, as the OS reports it.
+  unsigned chunk_qubits = 0;
   /// Most shots one run(), sample() or marginal_counts() call accepts: a
   /// larger request is refused at once instead of running for hours (terminal
   /// sampling costs about 35 ns a shot on a Zen 3 core, a per-shot run a whole circuit a shot).
@@ -93,6 +113,10 @@ class Simulator {
    * and thread settings. Every op must be an unconditioned gate.
    */
   void apply_gates(const Operation* first, const Operation* last, State& psi, const Binding& b = {}) const {
+    if (const auto stages = blocked_stages(first, last, psi.num_qubits()); !stages.empty()) {
+      blocking::apply_stages(psi, stages, b, parallel());
+      return;
+    }
     const unsigned k = fused_qubits(psi.num_qubits());
     if (k == 0 || last - first < 2) {
       for (const Operation* op = first; op != last; ++op) kernels::apply_validated_gate(psi, *op, b, parallel());
@@ -177,6 +201,48 @@ class Simulator {
     if (options_.max_fused_qubits != 0) return options_.max_fused_qubits;
     return n < 10 ? 0 : fusion::automatic_fused_qubits<T>(n);
   }
+
+  /// Largest chunk_qubits accepted (a 2^30-amplitude buffer per thread).
+  static constexpr unsigned max_chunk_qubits = 30;
+
+  /// The chunk size in qubits for this precision.
+  unsigned chunk_qubits() const {
+    if (options_.chunk_qubits > max_chunk_qubits)
+      throw invalid_argument("chunk_qubits " + std::to_string(options_.chunk_qubits) + " is not in 0.." +
+                             std::to_string(max_chunk_qubits));
+    if (options_.chunk_qubits != 0) return options_.chunk_qubits;
+    const std::uint64_t amplitudes = blocking::cache_info().l2_bytes / 2 / sizeof(std::complex<T>);
+    unsigned k = 1;
+    while (k < max_chunk_qubits && (std::uint64_t{2} << k) <= amplitudes) ++k;
+    return k;
+  }
+
+  // The stages of a blocked run of [first, last), or none when the run goes unblocked.
+  std::vector<blocking::Stage> blocked_stages(const Operation* first, const Operation* last, unsigned n) const {
+    if (options_.cache_blocking == CacheBlocking::off) return {};
+    const unsigned chunk = chunk_qubits();
+    if (chunk >= n || last - first < 2) return {};
+    const bool automatic = options_.cache_blocking == CacheBlocking::automatic;
+    if (automatic && std::ldexp(static_cast<double>(sizeof(std::complex<T>)), static_cast<int>(n)) <=
+                         static_cast<double>(blocking::cache_info().last_level_bytes))
+      return {};
+    blocking::ChunkShape shape;
+    shape.chunk_qubits = chunk;
+    // Runs of 512 bytes, leaving room for the widest fused gate in small test chunks.
+    shape.run_qubits = std::min(sizeof(T) == 4 ? 6U : 5U, chunk > 3 ? chunk - 3 : 0U);
+    auto stages = blocking::schedule(first, last, n, shape);
+    if (automatic) {
+      // A blocked stage costs about one pass over memory plus its gates at
+      // cache speed; a fused gate one pass: blocking pays from a few gates a stage.
+      std::size_t blocked = 0, gates = 0;
+      for (const auto& s : stages)
+        if (!s.direct) ++blocked, gates += s.ops.size();
+      if (gates < blocked * min_gates_per_stage) return {};
+    }
+    return stages;
+  }
+  /// The automatic mode blocks a run when its stages average at least this many gates.
+  static constexpr std::size_t min_gates_per_stage = 4;
 
   static void check_width(const Circuit& c, const State& psi) {
     if (psi.num_qubits() != c.num_qubits())

@@ -1,0 +1,295 @@
+#pragma once
+// Cache blocking, part 2: the chunked executor. For each stage of a
+// schedule (blocking/schedule.hpp) every chunk of the state is gathered
+// into a per-thread buffer that stays in the core's L2, the stage's gates
+// run on it with the usual kernels on the local qubit numbering (local
+// qubit i = the i-th lowest qubit of L), and it is written back: one read
+// and one write of the state per stage. The gates a chunk sees depend only
+// on the values of the few outside qubits the stage's controls and
+// diagonals read, so one gate list (fused where that pays) is prepared per
+// combination of those values before the sweep. Threads take whole chunks;
+// every chunk is computed by the same code on any thread, so results do not
+// depend on the thread count.
+#include <algorithm>
+#include <complex>
+#include <cstring>
+#include <vector>
+
+#include "qsim/blocking/schedule.hpp"
+#include "qsim/circuit/apply_gate.hpp"
+#include "qsim/circuit/operation.hpp"
+#include "qsim/core/config.hpp"
+#include "qsim/core/error.hpp"
+#include "qsim/core/state_vector.hpp"
+#include "qsim/fusion/fuser.hpp"
+#include "qsim/gates/gather.hpp"
+#include "qsim/kernels/apply.hpp"
+#include "qsim/kernels/parallel.hpp"
+#include "qsim/kernels/prefetch.hpp"
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+QSIM_BEGIN_NAMESPACE
+namespace blocking {
+
+namespace detail {
+
+/// One kernel call on a chunk: a matrix on local targets and controls, or
+/// (when `diagonal_table`) the phases of a merged diagonal on `targets`.
+struct ChunkPass {
+  std::vector<qubit_t> targets, controls;
+  Matrix m;
+  kernels::MatrixKind kind = kernels::MatrixKind::unknown;
+  bool diagonal_table = false;
+};
+
+/// Maps qubits of the full state to the chunk's numbering.
+struct LocalNumbering {
+  index_t local = 0;
+  qubit_t operator()(qubit_t q) const {
+    return static_cast<qubit_t>(__builtin_popcountll(local & ((index_t{1} << q) - 1)));
+  }
+  bool is_local(qubit_t q) const { return ((local >> q) & 1U) != 0; }
+};
+
+/**
+ * What `op` does on a chunk of `local` whose outside qubits read `values`
+ * (bit q of values is qubit q): the same gate on local qubits with the
+ * outside controls dropped, nothing (false) where such a control reads 0, or,
+ * for a diagonal with outside targets, its phases for these values. Every
+ * target of a non-diagonal gate is local (the scheduler sees to it).
+ */
+inline bool restrict_to_chunk(const Operation& op, const LocalNumbering& to_local, index_t values, const Binding& b,
+                              Operation& out) {
+  out = op;
+  out.label.clear();
+  out.controls.clear();
+  for (auto c : op.controls) {
+    if (to_local.is_local(c)) {
+      out.controls.push_back(to_local(c));
+    } else if (((values >> c) & 1U) == 0) {
+      return false;
+    }
+  }
+  bool all_local = true;
+  for (auto t : op.targets) all_local = all_local && to_local.is_local(t);
+  if (all_local) {
+    for (auto& t : out.targets) t = to_local(t);
+    return true;
+  }
+  // A diagonal reading outside qubits: its entries for those qubits' values.
+  const Matrix m = op.bound_matrix(b);
+  const std::size_t dim = std::size_t{1} << op.targets.size();
+  std::size_t fixed = 0;
+  std::vector<qubit_t> targets;
+  std::vector<std::size_t> bits;
+  for (std::size_t j = 0; j < op.targets.size(); ++j) {
+    if (to_local.is_local(op.targets[j])) {
+      targets.push_back(to_local(op.targets[j]));
+      bits.push_back(j);
+    } else {
+      fixed |= static_cast<std::size_t>((values >> op.targets[j]) & 1U) << j;
+    }
+  }
+  out.gate = GateId::unitary;
+  out.params.clear();
+  if (targets.empty()) {  // one phase: on the controlled subspace, or on the whole chunk
+    const std::complex<double> phase = m[fixed * dim + fixed];
+    if (phase == std::complex<double>(1.0)) return false;
+    if (!out.controls.empty()) {
+      out.targets = {out.controls.back()};
+      out.controls.pop_back();
+      out.matrix = std::make_shared<const Matrix>(Matrix{1.0, 0.0, 0.0, phase});
+    } else {
+      out.targets = {0};
+      out.matrix = std::make_shared<const Matrix>(Matrix{phase, 0.0, 0.0, phase});
+    }
+    return true;
+  }
+  const std::size_t sub_dim = std::size_t{1} << targets.size();
+  Matrix sub(sub_dim * sub_dim, 0.0);
+  for (std::size_t a = 0; a < sub_dim; ++a) {
+    std::size_t full = fixed;
+    for (std::size_t k = 0; k < bits.size(); ++k) full |= ((a >> k) & 1U) << bits[k];
+    sub[a * sub_dim + a] = m[full * dim + full];
+  }
+  out.targets = targets;
+  out.matrix = std::make_shared<const Matrix>(std::move(sub));
+  return true;
+}
+
+/// The kernel calls of one stage for one combination of the outside values,
+/// fused up to `real_k` qubits when every matrix is real, else `complex_k`.
+inline std::vector<ChunkPass> chunk_passes(const Stage& stage, index_t values, const Binding& b, unsigned real_k,
+                                           unsigned complex_k) {
+  const LocalNumbering to_local{stage.local};
+  std::vector<Operation> ops;
+  ops.reserve(stage.ops.size());
+  Operation local_op;
+  bool real = true;
+  for (const Operation* op : stage.ops) {
+    if (!restrict_to_chunk(*op, to_local, values, b, local_op)) continue;
+    for (const auto& z : local_op.bound_matrix(b)) real = real && z.imag() == 0;
+    ops.push_back(local_op);
+  }
+  const unsigned fused_qubits = real ? real_k : complex_k;
+  std::vector<ChunkPass> passes;
+  auto add_single = [&](const Operation& op) {
+    if (op.gate == GateId::i) return;
+    passes.push_back({op.targets, op.controls, op.bound_matrix(b), kernels::matrix_kind(op), false});
+  };
+  if (fused_qubits == 0 || ops.size() < 2) {
+    for (const auto& op : ops) add_single(op);
+    return passes;
+  }
+  for (auto& f : fusion::fuse(ops.data(), ops.data() + ops.size(), b, fused_qubits)) {
+    if (f.single) {
+      add_single(*f.single);
+    } else {
+      passes.push_back({f.qubits, {}, std::move(f.data),
+                        f.diagonal ? kernels::MatrixKind::diagonal : kernels::MatrixKind::dense, f.diagonal});
+    }
+  }
+  return passes;
+}
+
+template <class T>
+void run_passes(const kernels::KernelSet<T>& ks, StateVector<T>& chunk, const std::vector<ChunkPass>& passes,
+                const kernels::ParallelFor& one_thread) {
+  for (const auto& p : passes) {
+    if (p.diagonal_table) {
+      ks.apply_diagonal(chunk, p.targets, p.m, one_thread);
+    } else {
+      ks.apply_matrix(chunk, p.targets, p.controls, p.m, one_thread, p.kind);
+    }
+  }
+}
+
+/// Where a stage's chunks lie in the state: chunk g starts at
+/// spread(g, outside qubits) and is 2^(chunk qubits - run bits) runs of
+/// 2^run_bits consecutive amplitudes at the offsets `runs`.
+struct ChunkLayout {
+  std::vector<qubit_t> outside;
+  std::vector<index_t> runs;
+  index_t run_length = 0;
+  index_t count = 0;
+
+  ChunkLayout(index_t local, unsigned num_qubits) {
+    unsigned run_bits = 0;
+    while (run_bits < num_qubits && ((local >> run_bits) & 1U)) ++run_bits;
+    std::vector<qubit_t> upper;
+    for (qubit_t q = 0; q < num_qubits; ++q) {
+      if (!((local >> q) & 1U)) outside.push_back(q);
+      else if (q >= run_bits) upper.push_back(q);
+    }
+    run_length = index_t{1} << run_bits;
+    runs = qsim::detail::gate_offsets(upper);
+    count = index_t{1} << outside.size();
+  }
+  index_t start(index_t g) const { return qsim::detail::spread_bits(g, outside); }
+};
+
+// The first lines of each of the next runs are requested while a run is copied.
+inline constexpr std::size_t prefetch_runs_ahead = 4;
+
+template <class T>
+void gather(const std::complex<T>* state, const ChunkLayout& layout, index_t start, std::complex<T>* chunk) {
+  const std::size_t bytes = layout.run_length * sizeof(std::complex<T>);
+  const std::size_t runs = layout.runs.size();
+  for (std::size_t r = 0; r < runs; ++r) {
+    if (r + prefetch_runs_ahead < runs) {
+      const char* ahead = reinterpret_cast<const char*>(state + start + layout.runs[r + prefetch_runs_ahead]);
+      for (std::size_t line = 0; line < bytes; line += 64) QSIM_PREFETCH_L2(ahead + line);
+    }
+    std::memcpy(chunk + r * layout.run_length, state + start + layout.runs[r], bytes);
+  }
+}
+
+template <class T>
+void scatter(const std::complex<T>* chunk, const ChunkLayout& layout, index_t start, std::complex<T>* state) {
+  const std::size_t bytes = layout.run_length * sizeof(std::complex<T>);
+  for (std::size_t r = 0; r < layout.runs.size(); ++r)
+    std::memcpy(state + start + layout.runs[r], chunk + r * layout.run_length, bytes);
+}
+
+}  // namespace detail
+
+/**
+ * How the executor runs a schedule: gates inside a stage are fused up to
+ * this many qubits (0: not fused). In L2 a gate costs its arithmetic, not
+ * its memory traffic, so the best size is smaller than for whole-state
+ * passes, and larger for real matrices (half the multiply-adds). Measured
+ * on 24 qubits, AMD Zen 4, 1 and 2 threads (bench/README.md): 2 for
+ * complex stages (the random grid circuit 1.4x faster than 3), 3 for real
+ * ones (RY + CNOT).
+ */
+struct ExecutorOptions {
+  unsigned real_fused_qubits = 3;
+  unsigned complex_fused_qubits = 2;
+};
+
+/**
+ * Applies the stages (made by schedule() for `psi`'s width) to `psi`,
+ * binding parameters to `b`; `par` gives the threads, which take whole chunks.
+ */
+template <class T>
+void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const Binding& b = {},
+                  const kernels::ParallelFor& par = {}, const ExecutorOptions& options = {}) {
+  const unsigned n = psi.num_qubits();
+  const auto& ks = kernels::active_kernels<T>();
+  const kernels::ParallelFor one_thread(1);
+  std::vector<StateVector<T>> buffers;
+  for (const Stage& stage : stages) {
+    if (stage.direct) {
+      for (const Operation* op : stage.ops) kernels::apply_validated_gate(psi, *op, b, par);
+      continue;
+    }
+    if (stage.local >= (index_t{1} << n))
+      throw invalid_argument("a stage whose local qubits lie outside a " + std::to_string(n) + "-qubit state");
+    const detail::ChunkLayout layout(stage.local, n);
+    // The outside qubits the stage reads, and one gate list per combination of their values.
+    index_t reads = 0;
+    for (const Operation* op : stage.ops) reads |= detail::mask_of(op->targets) | detail::mask_of(op->controls);
+    std::vector<qubit_t> read_outside;
+    for (qubit_t q = 0; q < n; ++q)
+      if (((reads & ~stage.local) >> q) & 1U) read_outside.push_back(q);
+    std::vector<std::vector<detail::ChunkPass>> variants(std::size_t{1} << read_outside.size());
+    for (std::size_t v = 0; v < variants.size(); ++v)
+      variants[v] = detail::chunk_passes(stage, qsim::detail::spread_bits(v, read_outside), b,
+                                         options.real_fused_qubits, options.complex_fused_qubits);
+    const unsigned local_qubits = static_cast<unsigned>(__builtin_popcountll(stage.local));
+    const unsigned threads = std::min<unsigned>(par.threads_for(psi.size()), static_cast<unsigned>(layout.count));
+    if (buffers.size() < threads || buffers[0].num_qubits() != local_qubits) {
+      buffers.clear();
+      for (unsigned t = 0; t < threads; ++t) buffers.emplace_back(local_qubits);
+    }
+    auto sweep = [&](index_t begin, index_t end, StateVector<T>& chunk) {
+      for (index_t g = begin; g < end; ++g) {
+        const index_t start = layout.start(g);
+        std::size_t v = 0;
+        for (std::size_t k = 0; k < read_outside.size(); ++k) v |= ((start >> read_outside[k]) & 1U) << k;
+        if (variants[v].empty()) continue;
+        detail::gather(psi.data(), layout, start, chunk.data());
+        detail::run_passes(ks, chunk, variants[v], one_thread);
+        detail::scatter(chunk.data(), layout, start, psi.data());
+      }
+    };
+#if defined(_OPENMP)
+    if (threads > 1) {
+#pragma omp parallel num_threads(static_cast <int>(threads))
+      {
+        const auto t = static_cast<index_t>(omp_get_thread_num());
+        const auto parts = static_cast<index_t>(omp_get_num_threads());
+        sweep(layout.count * t / parts, layout.count * (t + 1) / parts, buffers[static_cast<std::size_t>(t)]);
+      }
+      continue;
+    }
+#endif
+    sweep(0, layout.count, buffers[0]);
+  }
+}
+
+}  // namespace blocking
+QSIM_END_NAMESPACE
