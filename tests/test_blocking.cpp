@@ -53,6 +53,7 @@ TEST_CASE("stages keep the order of gates that share a qubit and fit their chunk
       shape.chunk_qubits = chunk;
       shape.run_qubits = std::min(2U, chunk);
       shape.max_global_reads = 3;
+      shape.max_variant_bytes = std::size_t{96} << 10;  // small enough to bind with 4- and 5-qubit unitaries
       const auto stages = qsim::blocking::schedule(ops.data(), ops.data() + ops.size(), n, shape);
       std::vector<std::size_t> position(ops.size(), ops.size());  // op index -> rank in the blocked order
       std::size_t rank = 0;
@@ -63,11 +64,15 @@ TEST_CASE("stages keep the order of gates that share a qubit and fit their chunk
           CHECK(__builtin_popcountll(s.local) == static_cast<int>(chunk));
           CHECK((s.local & ((1ULL << shape.run_qubits) - 1)) == (1ULL << shape.run_qubits) - 1);
           qsim::index_t reads = 0;
+          std::size_t matrix_bytes = 0;
           for (const auto* op : s.ops) {
             if (!qsim::fusion::detail::is_diagonal_gate(*op)) CHECK((mask(op->targets) & ~s.local) == 0);
             reads |= mask(op->targets) | mask(op->controls);
+            matrix_bytes += 16U << (2 * op->targets.size());
           }
-          CHECK(__builtin_popcountll(reads & ~s.local) <= static_cast<int>(shape.max_global_reads));
+          const int outside = __builtin_popcountll(reads & ~s.local);
+          CHECK(outside <= static_cast<int>(shape.max_global_reads));
+          CHECK((matrix_bytes << outside) <= shape.max_variant_bytes);
         }
         for (const auto* op : s.ops) position[static_cast<std::size_t>(op - ops.data())] = rank++;
       }

@@ -16,7 +16,8 @@ namespace {
 // thread may add gates to the original meanwhile.
 class PySimulator {
  public:
-  PySimulator(const std::string& precision, std::int64_t threads, bool fusion) {
+  PySimulator(const std::string& precision, std::int64_t threads, bool fusion, const std::string& cache_blocking,
+              std::int64_t chunk_qubits) {
     if (precision == "double")
       single_ = false;
     else if (precision == "single" || precision == "float")
@@ -25,11 +26,34 @@ class PySimulator {
       throw qsim::invalid_argument("precision must be \"double\" or \"single\", got \"" + precision + "\"");
     options_.threads = to_unsigned(threads, "threads");
     options_.fusion = fusion;
+    if (cache_blocking == "auto")
+      options_.cache_blocking = qsim::CacheBlocking::automatic;
+    else if (cache_blocking == "on")
+      options_.cache_blocking = qsim::CacheBlocking::on;
+    else if (cache_blocking == "off")
+      options_.cache_blocking = qsim::CacheBlocking::off;
+    else
+      throw qsim::invalid_argument("cache_blocking must be \"auto\", \"on\" or \"off\", got \"" + cache_blocking + "\"");
+    options_.chunk_qubits = to_unsigned(chunk_qubits, "chunk_qubits");
+    if (options_.chunk_qubits > qsim::Simulator<double>::max_chunk_qubits)
+      throw qsim::invalid_argument("chunk_qubits " + std::to_string(options_.chunk_qubits) + " is not in 0.." +
+                                   std::to_string(qsim::Simulator<double>::max_chunk_qubits));
   }
 
   std::string precision() const { return single_ ? "single" : "double"; }
   unsigned threads() const { return options_.threads; }
   bool fusion() const { return options_.fusion; }
+  std::string cache_blocking() const {
+    switch (options_.cache_blocking) {
+      case qsim::CacheBlocking::on:
+        return "on";
+      case qsim::CacheBlocking::off:
+        return "off";
+      case qsim::CacheBlocking::automatic:
+        break;
+    }
+    return "auto";
+  }
   std::string kernel_arch() const {
     return single_ ? qsim::Simulator<float>::kernel_arch() : qsim::Simulator<double>::kernel_arch();
   }
@@ -166,11 +190,13 @@ void register_simulator(py::module_& m) {
         "Counts with reversed keys (qubit 0 leftmost), as Cirq and PennyLane print them.");
 
   py::class_<PySimulator>(m, "Simulator", "Runs circuits on a state vector of single or double precision.")
-      .def(py::init<const std::string&, std::int64_t, bool>(), py::arg("precision") = "double", py::arg("threads") = 0,
-           py::arg("fusion") = true)
+      .def(py::init<const std::string&, std::int64_t, bool, const std::string&, std::int64_t>(),
+           py::arg("precision") = "double", py::arg("threads") = 0, py::arg("fusion") = true,
+           py::arg("cache_blocking") = "auto", py::arg("chunk_qubits") = 0)
       .def_property_readonly("precision", &PySimulator::precision)
       .def_property_readonly("threads", &PySimulator::threads)
       .def_property_readonly("fusion", &PySimulator::fusion)
+      .def_property_readonly("cache_blocking", &PySimulator::cache_blocking)
       .def_property_readonly("kernel_arch", &PySimulator::kernel_arch)
       .def(
           "run",

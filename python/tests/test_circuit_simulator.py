@@ -313,3 +313,23 @@ def test_the_gil_is_released_during_simulation():
     # With the GIL held, the main thread would stall for the whole call.
     assert call[0] > 0.05, "the circuit ran too fast to tell"
     assert max(gaps) < call[0] / 2
+
+
+def test_cache_blocking_gives_the_unblocked_state():
+    rng = np.random.default_rng(5)
+    n = 10
+    c = qsim.Circuit(n)
+    for layer in range(6):
+        for q in range(n):
+            c.rx(float(rng.uniform(-3, 3)), q)
+        for q in range(n - 1):
+            c.cx(q, q + 1)
+        c.cp(0.3, n - 1, 0)
+    off = qsim.Simulator(cache_blocking="off").statevector(c)
+    on = qsim.Simulator(cache_blocking="on", chunk_qubits=4, threads=2)
+    assert on.cache_blocking == "on"
+    assert np.allclose(on.statevector(c), off, atol=1e-12)
+    with pytest.raises(ValueError, match="cache_blocking must be"):
+        qsim.Simulator(cache_blocking="sometimes")
+    with pytest.raises(ValueError, match="chunk_qubits 31"):
+        qsim.Simulator(chunk_qubits=31)

@@ -13,6 +13,7 @@
 // deferred one; gates sharing none commute with the deferred ones and are
 // pulled forward (Qiskit Aer's "cache blocking", applied to the CPU cache).
 #include <algorithm>
+#include <complex>
 #include <vector>
 
 #include "qsim/circuit/operation.hpp"
@@ -33,6 +34,9 @@ struct ChunkShape {
   /// Most qubits outside L that a stage's controls and diagonals may read:
   /// the executor prepares one gate list per combination of their values.
   unsigned max_global_reads = 6;
+  /// Bound on the matrices the executor prepares for a stage: their bytes
+  /// times the number of combinations of the outside values read.
+  std::size_t max_variant_bytes = std::size_t{16} << 20;
 };
 
 /// One stage: `ops` in the order they run, on the chunks of `local`. A
@@ -88,6 +92,7 @@ inline std::vector<Stage> schedule(const Operation* first, const Operation* last
     Stage stage;
     stage.local = run_mask;
     index_t reads = 0;    // qubits the stage's gates touch
+    std::size_t matrix_bytes = 0;
     index_t blocked = 0;  // qubits of deferred gates: later gates on them wait
     std::size_t since_deferral = 0;
     std::size_t i = 0;
@@ -95,6 +100,7 @@ inline std::vector<Stage> schedule(const Operation* first, const Operation* last
       const Operation* op = remaining[i];
       if (!deferred.empty() && (++since_deferral > detail::lookahead || blocked == all)) break;
       const index_t qs = detail::mask_of(op->targets) | detail::mask_of(op->controls);
+      const std::size_t op_bytes = sizeof(std::complex<double>) << (2 * op->targets.size());
       bool placed = false;
       if ((qs & blocked) == 0) {
         const index_t targets = fusion::detail::is_diagonal_gate(*op) ? 0 : detail::mask_of(op->targets);
@@ -103,9 +109,12 @@ inline std::vector<Stage> schedule(const Operation* first, const Operation* last
         for (const index_t need : {targets & ~stage.local, qs & ~stage.local}) {
           const index_t local = stage.local | need;
           if (detail::popcount(local) > shape.chunk_qubits) continue;
-          if (detail::popcount((reads | qs) & ~local) > shape.max_global_reads) continue;
+          const unsigned outside = detail::popcount((reads | qs) & ~local);
+          if (outside > shape.max_global_reads || ((matrix_bytes + op_bytes) << outside) > shape.max_variant_bytes)
+            continue;
           stage.local = local;
           reads |= qs;
+          matrix_bytes += op_bytes;
           stage.ops.push_back(op);
           placed = true;
           break;

@@ -84,6 +84,21 @@ class Simulator {
   const SimulatorOptions& options() const noexcept { return options_; }
   /// The thread policy every kernel call of this simulator gets.
   kernels::ParallelFor parallel() const noexcept { return {options_.threads, options_.parallel_min_amplitudes}; }
+  /// Largest chunk_qubits accepted (a 2^30-amplitude buffer per thread).
+  static constexpr unsigned max_chunk_qubits = 30;
+
+  /// The cache-blocking chunk size in qubits for this precision (SimulatorOptions::chunk_qubits, or from the L2).
+  unsigned chunk_qubits() const {
+    if (options_.chunk_qubits > max_chunk_qubits)
+      throw invalid_argument("chunk_qubits " + std::to_string(options_.chunk_qubits) + " is not in 0.." +
+                             std::to_string(max_chunk_qubits));
+    if (options_.chunk_qubits != 0) return options_.chunk_qubits;
+    const std::uint64_t amplitudes = blocking::cache_info().l2_bytes / 2 / sizeof(std::complex<T>);
+    unsigned k = 1;
+    while (k < max_chunk_qubits && (std::uint64_t{2} << k) <= amplitudes) ++k;
+    return k;
+  }
+
   /// The instruction set the gate kernels run on ("avx512bw", "fma3<avx2>", "sse2", ...).
   static const char* kernel_arch() { return kernels::active_kernels<T>().arch; }
 
@@ -200,21 +215,6 @@ class Simulator {
                              std::to_string(fusion::max_fused_qubits));
     if (options_.max_fused_qubits != 0) return options_.max_fused_qubits;
     return n < 10 ? 0 : fusion::automatic_fused_qubits<T>(n);
-  }
-
-  /// Largest chunk_qubits accepted (a 2^30-amplitude buffer per thread).
-  static constexpr unsigned max_chunk_qubits = 30;
-
-  /// The chunk size in qubits for this precision.
-  unsigned chunk_qubits() const {
-    if (options_.chunk_qubits > max_chunk_qubits)
-      throw invalid_argument("chunk_qubits " + std::to_string(options_.chunk_qubits) + " is not in 0.." +
-                             std::to_string(max_chunk_qubits));
-    if (options_.chunk_qubits != 0) return options_.chunk_qubits;
-    const std::uint64_t amplitudes = blocking::cache_info().l2_bytes / 2 / sizeof(std::complex<T>);
-    unsigned k = 1;
-    while (k < max_chunk_qubits && (std::uint64_t{2} << k) <= amplitudes) ++k;
-    return k;
   }
 
   // The stages of a blocked run of [first, last), or none when the run goes unblocked.
