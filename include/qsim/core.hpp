@@ -5,6 +5,7 @@
 /// qsim/qsim.hpp adds the ML layer (Eigen) and energy accounting.
 
 #include "qsim/blocking/cache_info.hpp"
+#include "qsim/blocking/cost_model.hpp"
 #include "qsim/blocking/executor.hpp"
 #include "qsim/blocking/schedule.hpp"
 #include "qsim/circuit/apply_gate.hpp"

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "qsim/blocking/cache_info.hpp"
+#include "qsim/blocking/cost_model.hpp"
 #include "qsim/blocking/executor.hpp"
 #include "qsim/blocking/schedule.hpp"
 #include "qsim/circuit/apply_gate.hpp"
@@ -26,7 +27,7 @@ QSIM_BEGIN_NAMESPACE
 /// Whether runs of gates are cache-blocked (docs/performance.md).
 enum class CacheBlocking {
   /// Blocked when the state is larger than the last-level cache and the
-  /// schedule has several gates per stage.
+  /// cost model (blocking/cost_model.hpp) prices the blocked run lower.
   automatic,
   /// Always blocked when the state is larger than one chunk.
   on,
@@ -128,16 +129,24 @@ class Simulator {
    * and thread settings. Every op must be an unconditioned gate.
    */
   void apply_gates(const Operation* first, const Operation* last, State& psi, const Binding& b = {}) const {
-    if (const auto stages = blocked_stages(first, last, psi.num_qubits()); !stages.empty()) {
+    const auto stages = blocked_stages(first, last, psi.num_qubits());
+    if (!stages.empty() && options_.cache_blocking == CacheBlocking::on) {
       blocking::apply_stages(psi, stages, b, parallel());
       return;
     }
     const unsigned k = fused_qubits(psi.num_qubits());
-    if (k == 0 || last - first < 2) {
-      for (const Operation* op = first; op != last; ++op) kernels::apply_validated_gate(psi, *op, b, parallel());
+    std::vector<fusion::FusedGate> passes;
+    if (k != 0 && last - first >= 2) {
+      passes = fusion::fuse(first, last, b, k);
+    } else {
+      for (const Operation* op = first; op != last; ++op) passes.push_back({op, {}, false, {}});
+    }
+    // Automatic: blocked when the cost model prices it below the passes it replaces.
+    if (!stages.empty() && blocking::blocked_cost(stages, b) < blocking::unblocked_cost(passes, b)) {
+      blocking::apply_stages(psi, stages, b, parallel());
       return;
     }
-    fusion::apply_fused(psi, fusion::fuse(first, last, b, k), b, parallel());
+    fusion::apply_fused(psi, passes, b, parallel());
   }
 
   /// Probability of each basis state after the circuit's gates (measurements ignored).
@@ -230,19 +239,8 @@ class Simulator {
     shape.chunk_qubits = chunk;
     // Runs of 512 bytes, leaving room for the widest fused gate in small test chunks.
     shape.run_qubits = std::min(sizeof(T) == 4 ? 6U : 5U, chunk > 3 ? chunk - 3 : 0U);
-    auto stages = blocking::schedule(first, last, n, shape);
-    if (automatic) {
-      // A blocked stage costs about one pass over memory plus its gates at
-      // cache speed; a fused gate one pass: blocking pays from a few gates a stage.
-      std::size_t blocked = 0, gates = 0;
-      for (const auto& s : stages)
-        if (!s.direct) ++blocked, gates += s.ops.size();
-      if (gates < blocked * min_gates_per_stage) return {};
-    }
-    return stages;
+    return blocking::schedule(first, last, n, shape);
   }
-  /// The automatic mode blocks a run when its stages average at least this many gates.
-  static constexpr std::size_t min_gates_per_stage = 4;
 
   static void check_width(const Circuit& c, const State& psi) {
     if (psi.num_qubits() != c.num_qubits())

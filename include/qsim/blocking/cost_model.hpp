@@ -1,0 +1,97 @@
+#pragma once
+// Whether cache blocking pays for a run of gates: both ways of running it
+// are priced in units of one read-modify-write (RMW) pass over the state.
+// A pass over the whole state costs the larger of its memory traffic (one
+// RMW) and its arithmetic; a blocked stage costs its gather and scatter,
+// and each pass inside a chunk its arithmetic, or the L2 traffic when that
+// is larger. Arithmetic is counted in vector multiply-adds per amplitude
+// (a dense k-qubit pass: 2^(k-1) for a complex matrix, half that for a real
+// one) and converted with the machine's ratio of FMA time to RMW time.
+#include <algorithm>
+#include <vector>
+
+#include "qsim/blocking/executor.hpp"
+#include "qsim/blocking/schedule.hpp"
+#include "qsim/circuit/apply_gate.hpp"
+#include "qsim/core/config.hpp"
+#include "qsim/fusion/fuser.hpp"
+
+QSIM_BEGIN_NAMESPACE
+namespace blocking {
+
+/**
+ * The machine's figures, in RMW passes. Defaults measured on an AMD Zen 4
+ * core with AVX-512 (bench_circuits, bench_gates at n = 24 and 16): one
+ * multiply-add per amplitude over the state takes half an RMW pass; a stage
+ * moves its chunks in about two (a gather that misses, a scatter that
+ * reloads the lines it overwrites); a pass in L2 costs at least 0.3 however
+ * little arithmetic it does. Machines with slower memory (Zen 3: RMW twice
+ * as long for the same arithmetic) favour blocking more than this model.
+ */
+struct CostModel {
+  double fma_per_amplitude = 0.5;
+  double stage = 2.0;
+  double l2_pass = 0.3;
+};
+
+namespace detail {
+
+// Vector multiply-adds per amplitude of a pass (a k-qubit dense matrix
+// mixes 2^k amplitudes; a real matrix skips the imaginary half; a
+// diagonal is one complex product; a permutation only moves).
+inline double pass_arithmetic(kernels::MatrixKind kind, std::size_t k, bool real) {
+  switch (kind) {
+    case kernels::MatrixKind::diagonal:
+      return 0.5;
+    case kernels::MatrixKind::permutation:
+      return 0.0;
+    default:
+      return static_cast<double>(std::size_t{1} << k) / (real ? 4.0 : 2.0);
+  }
+}
+
+inline bool is_real(const Matrix& m) {
+  return std::all_of(m.begin(), m.end(), [](const std::complex<double>& z) { return z.imag() == 0; });
+}
+
+}  // namespace detail
+
+/// RMW passes of running `passes` (fusion::fuse's result) over the whole state.
+inline double unblocked_cost(const std::vector<fusion::FusedGate>& passes, const Binding& b,
+                             const CostModel& model = {}) {
+  double total = 0;
+  for (const auto& f : passes) {
+    double arithmetic = 0;
+    if (f.single) {
+      const Matrix m = f.single->bound_matrix(b);
+      arithmetic = detail::pass_arithmetic(kernels::matrix_kind(*f.single), f.single->targets.size(), detail::is_real(m));
+    } else {
+      arithmetic = detail::pass_arithmetic(f.diagonal ? kernels::MatrixKind::diagonal : kernels::MatrixKind::dense,
+                                           f.qubits.size(), detail::is_real(f.data));
+    }
+    total += std::max(1.0, arithmetic * model.fma_per_amplitude);
+  }
+  return total;
+}
+
+/// RMW passes of running `stages` blocked: each stage priced by the gate
+/// list of chunks whose outside controls are all 1 (the most gates).
+inline double blocked_cost(const std::vector<Stage>& stages, const Binding& b, const ExecutorOptions& options = {},
+                           const CostModel& model = {}) {
+  double total = 0;
+  for (const auto& stage : stages) {
+    if (stage.direct) {
+      total += 1.0;
+      continue;
+    }
+    total += model.stage;
+    for (const auto& p : detail::chunk_passes(stage, ~index_t{0}, b, options.real_fused_qubits,
+                                              options.complex_fused_qubits))
+      total += std::max(model.l2_pass,
+                        detail::pass_arithmetic(p.kind, p.targets.size(), detail::is_real(p.m)) * model.fma_per_amplitude);
+  }
+  return total;
+}
+
+}  // namespace blocking
+QSIM_END_NAMESPACE
