@@ -135,8 +135,8 @@ void register_all() {
   for (unsigned n : {20U, 24U})
     for (unsigned threads : {1U, 2U}) {
       const std::string tail = "/" + p + "/n:" + std::to_string(n) + "/threads:" + std::to_string(threads);
-      qsim::SimulatorOptions fused, unfused, blocked;
-      fused.threads = unfused.threads = blocked.threads = threads;
+      qsim::SimulatorOptions fused, unfused, blocked, automatic;
+      fused.threads = unfused.threads = blocked.threads = automatic.threads = threads;
       unfused.fusion = false;
       fused.cache_blocking = unfused.cache_blocking = qsim::CacheBlocking::off;
       blocked.cache_blocking = qsim::CacheBlocking::on;
@@ -150,11 +150,14 @@ void register_all() {
       add("circuit/ry_cnot20/fused", ry_cnot_layers(n, 20), fused);
       add("circuit/ry_cnot20/unfused", ry_cnot_layers(n, 20), unfused);
       add("circuit/ry_cnot20/blocked", ry_cnot_layers(n, 20), blocked);
+      add("circuit/ry_cnot20/auto", ry_cnot_layers(n, 20), automatic);
       add("circuit/qft/fused", qft(n), fused);
       add("circuit/qft/unfused", qft(n), unfused);
       add("circuit/qft/blocked", qft(n), blocked);
+      add("circuit/qft/auto", qft(n), automatic);
       add("circuit/grid100/fused", grid, fused);
       add("circuit/grid100/blocked", grid, blocked);
+      add("circuit/grid100/auto", grid, automatic);
       for (unsigned k = 2; k <= 5; ++k) {
         qsim::SimulatorOptions ok = fused;
         ok.max_fused_qubits = k;

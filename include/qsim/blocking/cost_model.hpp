@@ -27,6 +27,8 @@ namespace blocking {
  * reloads the lines it overwrites); a pass in L2 costs at least 0.3 however
  * little arithmetic it does. Machines with slower memory (Zen 3: RMW twice
  * as long for the same arithmetic) favour blocking more than this model.
+ * With t threads the arithmetic and L2 figures divide by t (each core has
+ * its own FMA units and L2), the memory figures do not.
  */
 struct CostModel {
   double fma_per_amplitude = 0.5;

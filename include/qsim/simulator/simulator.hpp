@@ -141,8 +141,14 @@ class Simulator {
     } else {
       for (const Operation* op = first; op != last; ++op) passes.push_back({op, {}, false, {}});
     }
-    // Automatic: blocked when the cost model prices it below the passes it replaces.
-    if (!stages.empty() && blocking::blocked_cost(stages, b) < blocking::unblocked_cost(passes, b)) {
+    // Automatic: blocked when the cost model prices it below the passes it
+    // replaces. Arithmetic and L2 traffic divide over the threads; memory
+    // bandwidth barely grows with them.
+    blocking::CostModel model;
+    const double threads = parallel().threads_for(psi.size());
+    model.fma_per_amplitude /= threads;
+    model.l2_pass /= threads;
+    if (!stages.empty() && blocking::blocked_cost(stages, b, {}, model) < blocking::unblocked_cost(passes, b, model)) {
       blocking::apply_stages(psi, stages, b, parallel());
       return;
     }
