@@ -29,7 +29,8 @@ namespace detail {
 inline std::uint64_t parse_cache_size(const std::string& text) {
   std::uint64_t value = 0;
   std::size_t i = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') value = value * 10 + static_cast<unsigned>(text[i++] - '0');
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+    value = value * 10 + static_cast<unsigned>(text[i++] - '0');
   if (i < text.size() && (text[i] == 'K' || text[i] == 'k')) value <<= 10;
   if (i < text.size() && (text[i] == 'M' || text[i] == 'm')) value <<= 20;
   return value;

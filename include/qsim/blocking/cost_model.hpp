@@ -66,7 +66,8 @@ inline double unblocked_cost(const std::vector<fusion::FusedGate>& passes, const
     double arithmetic = 0;
     if (f.single) {
       const Matrix m = f.single->bound_matrix(b);
-      arithmetic = detail::pass_arithmetic(kernels::matrix_kind(*f.single), f.single->targets.size(), detail::is_real(m));
+      arithmetic =
+          detail::pass_arithmetic(kernels::matrix_kind(*f.single), f.single->targets.size(), detail::is_real(m));
     } else {
       arithmetic = detail::pass_arithmetic(f.diagonal ? kernels::MatrixKind::diagonal : kernels::MatrixKind::dense,
                                            f.qubits.size(), detail::is_real(f.data));
@@ -87,10 +88,10 @@ inline double blocked_cost(const std::vector<Stage>& stages, const Binding& b, c
       continue;
     }
     total += model.stage;
-    for (const auto& p : detail::chunk_passes(stage, ~index_t{0}, b, options.real_fused_qubits,
-                                              options.complex_fused_qubits))
-      total += std::max(model.l2_pass,
-                        detail::pass_arithmetic(p.kind, p.targets.size(), detail::is_real(p.m)) * model.fma_per_amplitude);
+    for (const auto& p :
+         detail::chunk_passes(stage, ~index_t{0}, b, options.real_fused_qubits, options.complex_fused_qubits))
+      total += std::max(model.l2_pass, detail::pass_arithmetic(p.kind, p.targets.size(), detail::is_real(p.m)) *
+                                           model.fma_per_amplitude);
   }
   return total;
 }

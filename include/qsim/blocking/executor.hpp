@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <complex>
 #include <cstring>
+#include <exception>
 #include <vector>
 
 #include "qsim/blocking/schedule.hpp"
@@ -80,8 +81,6 @@ inline bool restrict_to_chunk(const Operation& op, const LocalNumbering& to_loca
     return true;
   }
   // A diagonal reading outside qubits: its entries for those qubits' values.
-  const Matrix m = op.bound_matrix(b);
-  const std::size_t dim = std::size_t{1} << op.targets.size();
   std::size_t fixed = 0;
   std::vector<qubit_t> targets;
   std::vector<std::size_t> bits;
@@ -93,10 +92,11 @@ inline bool restrict_to_chunk(const Operation& op, const LocalNumbering& to_loca
       fixed |= static_cast<std::size_t>((values >> op.targets[j]) & 1U) << j;
     }
   }
+  Matrix sub = restrict_diagonal(op.bound_matrix(b), op.targets.size(), bits, fixed);
   out.gate = GateId::unitary;
   out.params.clear();
   if (targets.empty()) {  // one phase: on the controlled subspace, or on the whole chunk
-    const std::complex<double> phase = m[fixed * dim + fixed];
+    const std::complex<double> phase = sub[0];
     if (phase == std::complex<double>(1.0)) return false;
     if (!out.controls.empty()) {
       out.targets = {out.controls.back()};
@@ -107,13 +107,6 @@ inline bool restrict_to_chunk(const Operation& op, const LocalNumbering& to_loca
       out.matrix = std::make_shared<const Matrix>(Matrix{phase, 0.0, 0.0, phase});
     }
     return true;
-  }
-  const std::size_t sub_dim = std::size_t{1} << targets.size();
-  Matrix sub(sub_dim * sub_dim, 0.0);
-  for (std::size_t a = 0; a < sub_dim; ++a) {
-    std::size_t full = fixed;
-    for (std::size_t k = 0; k < bits.size(); ++k) full |= ((a >> k) & 1U) << bits[k];
-    sub[a * sub_dim + a] = m[full * dim + full];
   }
   out.targets = targets;
   out.matrix = std::make_shared<const Matrix>(std::move(sub));
@@ -148,8 +141,11 @@ inline std::vector<ChunkPass> chunk_passes(const Stage& stage, index_t values, c
     if (f.single) {
       add_single(*f.single);
     } else {
-      passes.push_back({f.qubits, {}, std::move(f.data),
-                        f.diagonal ? kernels::MatrixKind::diagonal : kernels::MatrixKind::dense, f.diagonal});
+      passes.push_back({f.qubits,
+                        {},
+                        std::move(f.data),
+                        f.diagonal ? kernels::MatrixKind::diagonal : kernels::MatrixKind::dense,
+                        f.diagonal});
     }
   }
   return passes;
@@ -181,8 +177,10 @@ struct ChunkLayout {
     while (run_bits < num_qubits && ((local >> run_bits) & 1U)) ++run_bits;
     std::vector<qubit_t> upper;
     for (qubit_t q = 0; q < num_qubits; ++q) {
-      if (!((local >> q) & 1U)) outside.push_back(q);
-      else if (q >= run_bits) upper.push_back(q);
+      if (!((local >> q) & 1U))
+        outside.push_back(q);
+      else if (q >= run_bits)
+        upper.push_back(q);
     }
     run_length = index_t{1} << run_bits;
     runs = qsim::detail::gate_offsets(upper);
@@ -260,7 +258,7 @@ void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const B
       variants[v] = detail::chunk_passes(stage, qsim::detail::spread_bits(v, read_outside), b,
                                          options.real_fused_qubits, options.complex_fused_qubits);
     const unsigned local_qubits = static_cast<unsigned>(__builtin_popcountll(stage.local));
-    const unsigned threads = std::min<unsigned>(par.threads_for(psi.size()), static_cast<unsigned>(layout.count));
+    const auto threads = static_cast<unsigned>(std::min<index_t>(par.threads_for(psi.size()), layout.count));
     if (buffers.size() < threads || buffers[0].num_qubits() != local_qubits) {
       buffers.clear();
       for (unsigned t = 0; t < threads; ++t) buffers.emplace_back(local_qubits);
@@ -278,12 +276,20 @@ void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const B
     };
 #if defined(_OPENMP)
     if (threads > 1) {
+      // An exception must not leave the parallel region: the first one is kept and rethrown.
+      std::exception_ptr failure;
 #pragma omp parallel num_threads(static_cast <int>(threads))
       {
         const auto t = static_cast<index_t>(omp_get_thread_num());
         const auto parts = static_cast<index_t>(omp_get_num_threads());
-        sweep(layout.count * t / parts, layout.count * (t + 1) / parts, buffers[static_cast<std::size_t>(t)]);
+        try {
+          sweep(layout.count * t / parts, layout.count * (t + 1) / parts, buffers[static_cast<std::size_t>(t)]);
+        } catch (...) {
+#pragma omp critical(qsim_blocking_failure)
+          if (!failure) failure = std::current_exception();
+        }
       }
+      if (failure) std::rethrow_exception(failure);
       continue;
     }
 #endif

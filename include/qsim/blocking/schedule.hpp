@@ -91,7 +91,7 @@ inline std::vector<Stage> schedule(const Operation* first, const Operation* last
   while (!remaining.empty()) {
     Stage stage;
     stage.local = run_mask;
-    index_t reads = 0;    // qubits the stage's gates touch
+    index_t reads = 0;  // qubits the stage's gates touch
     std::size_t matrix_bytes = 0;
     index_t blocked = 0;  // qubits of deferred gates: later gates on them wait
     std::size_t since_deferral = 0;

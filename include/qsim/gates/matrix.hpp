@@ -27,6 +27,24 @@ inline bool is_diagonal(const Matrix& m, std::size_t dim) {
   return true;
 }
 
+/**
+ * A diagonal gate on k targets seen where some targets hold fixed values:
+ * the 2^f x 2^f diagonal over the f free targets (matrix bits `free_bits`,
+ * in order), whose entry a is m's entry for the index with a's bits at
+ * `free_bits` and the bits of `fixed` elsewhere.
+ */
+inline Matrix restrict_diagonal(const Matrix& m, std::size_t k, const std::vector<std::size_t>& free_bits,
+                                std::size_t fixed) {
+  const std::size_t dim = std::size_t{1} << k, sub_dim = std::size_t{1} << free_bits.size();
+  Matrix sub(sub_dim * sub_dim, 0.0);
+  for (std::size_t a = 0; a < sub_dim; ++a) {
+    std::size_t full = fixed;
+    for (std::size_t b = 0; b < free_bits.size(); ++b) full |= ((a >> b) & 1U) << free_bits[b];
+    sub[a * sub_dim + a] = m[full * dim + full];
+  }
+  return sub;
+}
+
 /// Largest |(M^dagger M - I)_ij|; 0 for an exactly unitary matrix.
 inline double unitarity_error(const Matrix& m, std::size_t dim) {
   double worst = 0;

@@ -137,7 +137,6 @@ inline bool is_diagonal(const Operation& op, const Matrix& m) {
 /// restricted to the local targets, no communication.
 template <class T>
 void apply_diagonal(DistributedStateVector<T>& psi, const Operation& local_op, const Matrix& m) {
-  const std::size_t dim = std::size_t{1} << local_op.targets.size();
   std::size_t fixed = 0;  // the global targets' bits in the matrix index
   std::vector<qubit_t> local_targets;
   std::vector<std::size_t> local_bits;
@@ -149,13 +148,7 @@ void apply_diagonal(DistributedStateVector<T>& psi, const Operation& local_op, c
       local_bits.push_back(j);
     }
   }
-  const std::size_t sub_dim = std::size_t{1} << local_targets.size();
-  Matrix sub(sub_dim * sub_dim, 0.0);
-  for (std::size_t a = 0; a < sub_dim; ++a) {
-    std::size_t full = fixed;
-    for (std::size_t b = 0; b < local_bits.size(); ++b) full |= ((a >> b) & 1U) << local_bits[b];
-    sub[a * sub_dim + a] = m[full * dim + full];
-  }
+  const Matrix sub = restrict_diagonal(m, local_op.targets.size(), local_bits, fixed);
   index_t control_mask = 0;
   for (auto c : local_op.controls) control_mask |= index_t{1} << c;
   if (local_targets.empty()) {  // a phase on the controlled subspace
