@@ -63,9 +63,11 @@ qsim::Circuit grid_circuit(unsigned n, unsigned cols, unsigned cycles, std::uint
     for (unsigned q = 0; q < n; ++q) {
       if (!was_in_cz[q] || in_cz[q]) continue;
       int g = 0;
-      if (last[q] >= 0)
-        do g = static_cast<int>(rng() % 3);
-        while (g == last[q]);
+      if (last[q] >= 0) {
+        do {
+          g = static_cast<int>(rng() % 3);
+        } while (g == last[q]);
+      }
       if (g == 0) c.t(q);
       if (g == 1) c.sx(q);
       if (g == 2) c.ry(qsim::detail::pi / 2, q);

@@ -86,9 +86,9 @@ TEST_CASE("stages keep the order of gates that share a qubit and fit their chunk
           if (position[j] != ops.size() && (mask(ops[i].qubits()) & mask(ops[j].qubits())) != 0)
             CHECK(position[i] < position[j]);
       }
-      CHECK(rank + static_cast<std::size_t>(std::count_if(ops.begin(), ops.end(), [](const qsim::Operation& op) {
-              return op.gate == qsim::GateId::i;
-            })) == ops.size());
+      CHECK(rank + static_cast<std::size_t>(std::count_if(
+                       ops.begin(), ops.end(), [](const qsim::Operation& op) { return op.gate == qsim::GateId::i; })) ==
+            ops.size());
     }
   }
 }
@@ -196,13 +196,12 @@ TEST_CASE("small states are not blocked automatically; bad chunk sizes are refus
   off.cache_blocking = qsim::CacheBlocking::off;
   qsim::SimulatorOptions automatic;
   automatic.chunk_qubits = 4;  // would block, but 16 KiB is far below any last-level cache
-  CHECK(kcheck::distance(qsim::Simulator<double>(off).statevector(c), qsim::Simulator<double>(automatic).statevector(c)) ==
-        0.0);
+  CHECK(kcheck::distance(qsim::Simulator<double>(off).statevector(c),
+                         qsim::Simulator<double>(automatic).statevector(c)) == 0.0);
   qsim::SimulatorOptions huge = blocked(31, 1);
   CHECK_THROWS_WITH(qsim::Simulator<double>(huge).statevector(c), Catch::Contains("chunk_qubits 31"));
   const auto& ops = c.operations();
   CHECK_THROWS_AS(qsim::blocking::schedule(ops.data(), ops.data() + ops.size(), 10, {10, 2, 3}),
                   qsim::invalid_argument);
-  CHECK_THROWS_AS(qsim::blocking::schedule(ops.data(), ops.data() + ops.size(), 10, {4, 5, 3}),
-                  qsim::invalid_argument);
+  CHECK_THROWS_AS(qsim::blocking::schedule(ops.data(), ops.data() + ops.size(), 10, {4, 5, 3}), qsim::invalid_argument);
 }

@@ -33,7 +33,8 @@ class PySimulator {
     else if (cache_blocking == "off")
       options_.cache_blocking = qsim::CacheBlocking::off;
     else
-      throw qsim::invalid_argument("cache_blocking must be \"auto\", \"on\" or \"off\", got \"" + cache_blocking + "\"");
+      throw qsim::invalid_argument("cache_blocking must be \"auto\", \"on\" or \"off\", got \"" + cache_blocking +
+                                   "\"");
     options_.chunk_qubits = to_unsigned(chunk_qubits, "chunk_qubits");
     if (options_.chunk_qubits > qsim::Simulator<double>::max_chunk_qubits)
       throw qsim::invalid_argument("chunk_qubits " + std::to_string(options_.chunk_qubits) + " is not in 0.." +
