@@ -119,13 +119,19 @@ void register_all() {
       // Every target position at n = 24 on 1 thread: low, mid and high alone
       // hide the pair distances of 512 B to 32 KiB where the hardware
       // prefetchers fail and the kernels prefetch in software.
+      // cx(q, q + 1) too: at q = 3..8 it reads only the control = 1 half of
+      // lines a few hundred bytes apart (1.7-2.3 RMW passes on Zen 4, bench/README.md).
       if (n == 24 && threads == 1)
-        for (unsigned q = 0; q < n; ++q)
+        for (unsigned q = 0; q < n; ++q) {
           for (GateId id : {GateId::h, GateId::rx}) {
             const Operation op = id == GateId::rx ? gate(id, {q}, {}, {0.3}) : gate(id, {q});
             timing(benchmark::RegisterBenchmark(("gate/" + op.name() + "/q:" + std::to_string(q) + tail).c_str(),
                                                 BM_gate<T>, n, threads, op));
           }
+          if (q + 1 < n)
+            timing(benchmark::RegisterBenchmark(("gate/cx/q:" + std::to_string(q) + tail).c_str(), BM_gate<T>, n,
+                                                threads, gate(GateId::x, {q + 1}, {q})));
+        }
     }
 }
 
