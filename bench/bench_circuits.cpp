@@ -12,15 +12,6 @@
 
 namespace {
 
-qsim::Circuit ry_cnot_layers(unsigned n, unsigned layers) {
-  qsim::Circuit c(n);
-  for (unsigned l = 0; l < layers; ++l) {
-    for (unsigned q = 0; q < n; ++q) c.ry(0.1 + 0.01 * (l * n + q), q);
-    for (unsigned q = 0; q + 1 < n; ++q) c.cx(q, q + 1);
-  }
-  return c;
-}
-
 qsim::Circuit qft(unsigned n) {
   qsim::Circuit c(n);
   for (unsigned j = n; j-- > 0;) {
@@ -149,10 +140,10 @@ void register_all() {
         if (threads > 1) b->UseRealTime();
       };
       const auto grid = grid_circuit(n, n == 24 ? 6 : 5, 100, 2026);
-      add("circuit/ry_cnot20/fused", ry_cnot_layers(n, 20), fused);
-      add("circuit/ry_cnot20/unfused", ry_cnot_layers(n, 20), unfused);
-      add("circuit/ry_cnot20/blocked", ry_cnot_layers(n, 20), blocked);
-      add("circuit/ry_cnot20/auto", ry_cnot_layers(n, 20), automatic);
+      add("circuit/ry_cnot20/fused", qbench::ry_cnot_layers(n, 20), fused);
+      add("circuit/ry_cnot20/unfused", qbench::ry_cnot_layers(n, 20), unfused);
+      add("circuit/ry_cnot20/blocked", qbench::ry_cnot_layers(n, 20), blocked);
+      add("circuit/ry_cnot20/auto", qbench::ry_cnot_layers(n, 20), automatic);
       add("circuit/qft/fused", qft(n), fused);
       add("circuit/qft/unfused", qft(n), unfused);
       add("circuit/qft/blocked", qft(n), blocked);
@@ -163,7 +154,7 @@ void register_all() {
       for (unsigned k = 2; k <= 5; ++k) {
         qsim::SimulatorOptions ok = fused;
         ok.max_fused_qubits = k;
-        add("circuit/ry_cnot20/fused" + std::to_string(k), ry_cnot_layers(n, 20), ok);
+        add("circuit/ry_cnot20/fused" + std::to_string(k), qbench::ry_cnot_layers(n, 20), ok);
       }
     }
   benchmark::RegisterBenchmark(("sample/1e6_shots/" + p + "/n:24").c_str(), BM_sample<T>, 24U, 1000000ULL)

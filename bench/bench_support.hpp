@@ -30,6 +30,17 @@ qsim::StateVector<T> random_state(unsigned n) {
   return psi;
 }
 
+/// The 20-layer RY + CNOT-chain circuit of the issues' targets: RY on every
+/// qubit (angles 0.1 + 0.01 k), then CNOT(q, q + 1) down the chain, per layer.
+inline qsim::Circuit ry_cnot_layers(unsigned n, unsigned layers) {
+  qsim::Circuit c(n);
+  for (unsigned l = 0; l < layers; ++l) {
+    for (unsigned q = 0; q < n; ++q) c.ry(0.1 + 0.01 * (l * n + q), q);
+    for (unsigned q = 0; q + 1 < n; ++q) c.cx(q, q + 1);
+  }
+  return c;
+}
+
 /// Counters for `passes` full-state passes per iteration and `items` gates per iteration.
 template <class T>
 void set_counters(benchmark::State& st, unsigned n, double passes, double items) {

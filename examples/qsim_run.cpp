@@ -1,10 +1,12 @@
 // qsim-run: runs an OpenQASM 2.0 file from the shell.
 // Usage: qsim-run FILE.qasm [--shots N] [--seed S] [--precision float|double] [--threads T]
 //                 [--statevector] [--probabilities] [--json] [--svg FILE]
+//                 [--noise MODEL.json] [--method auto|trajectories|density_matrix]
 // FILE '-' reads standard input. Exit code 0 on success, 2 on bad arguments,
 // a file that does not parse or a circuit that cannot run; errors go to stderr.
 #include <complex>
 #include <cstdint>
+#include <fstream>
 #include <iostream>
 #include <new>
 #include <optional>
@@ -41,6 +43,16 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
+qsim::NoiseModel read_noise_model(const std::string& path, std::size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw qsim::invalid_argument("cannot open noise model file '" + path + "'");
+  try {
+    return qsim::noise_model_from_json(qsim::qasm::read_bounded(in, path, max_bytes));
+  } catch (const qsim::invalid_argument& e) {
+    throw qsim::invalid_argument(path + ": " + e.what());
+  }
+}
+
 // Everything is written straight to `out` as it is computed: a 30-qubit
 // state's listing is tens of GB of text and must never be held in memory.
 // The counts, the probabilities and the state are computed one after the
@@ -55,6 +67,16 @@ int run(const Options& o, const qsim::Circuit& c, std::ostream& out) {
   so.chunk_qubits = o.chunk_qubits;
   so.max_shots = o.max_shots;
   const qsim::Simulator<T> sim(so);
+  // Noise: the model's copy of the circuit, run by the chosen method.
+  qsim::NoisySimulatorOptions no;
+  no.simulator = so;
+  no.method = o.method == "trajectories"     ? qsim::NoiseMethod::trajectories
+              : o.method == "density_matrix" ? qsim::NoiseMethod::density_matrix
+                                             : qsim::NoiseMethod::automatic;
+  const qsim::NoisySimulator<T> noisy(o.noise ? read_noise_model(*o.noise, o.max_input_bytes) : qsim::NoiseModel{}, no);
+  const bool with_noise = o.noise || o.method != "auto";
+  if (with_noise && o.statevector && no.method == qsim::NoiseMethod::density_matrix)
+    throw qsim::invalid_argument("--statevector needs a state vector: use --method trajectories (one trajectory)");
   const bool measured = c.num_clbits() > 0;
   if (!measured && !o.statevector && !o.probabilities)
     throw qsim::invalid_argument(
@@ -71,8 +93,13 @@ int run(const Options& o, const qsim::Circuit& c, std::ostream& out) {
     out << "{\"file\": " << json_string(o.file) << ", \"num_qubits\": " << c.num_qubits()
         << ", \"num_clbits\": " << c.num_clbits() << ", \"shots\": " << o.shots << ", \"seed\": " << o.seed
         << ", \"precision\": \"" << (o.single ? "float" : "double") << "\"";
+  if (o.json && o.noise) out << ", \"noise\": " << json_string(*o.noise);
+  if (o.json && with_noise && measured)
+    out << ", \"method\": \""
+        << (noisy.method_for(c, o.shots) == qsim::NoiseMethod::density_matrix ? "density_matrix" : "trajectories")
+        << "\"";
   if (measured) {
-    const qsim::Counts counts = sim.run(c, o.shots, o.seed);
+    const qsim::Counts counts = with_noise ? noisy.run(c, o.shots, o.seed) : sim.run(c, o.shots, o.seed);
     if (o.svg) qsim::io::write_histogram_svg(*o.svg, counts, o.file + ", " + std::to_string(o.shots) + " shots");
     if (o.json) {
       out << ", \"counts\": {";
@@ -86,7 +113,7 @@ int run(const Options& o, const qsim::Circuit& c, std::ostream& out) {
     }
   }
   if (o.probabilities) {
-    const std::vector<double> probs = sim.probabilities(c);
+    const std::vector<double> probs = with_noise ? noisy.probabilities(c) : sim.probabilities(c);
     out.precision(exact_digits);
     if (o.json) {
       out << ", \"probabilities\": {";
@@ -100,7 +127,8 @@ int run(const Options& o, const qsim::Circuit& c, std::ostream& out) {
     out.precision(default_precision);
   }
   if (o.statevector) {
-    const qsim::StateVector<T> psi = sim.statevector(c, o.seed);
+    const qsim::StateVector<T> psi =
+        sim.statevector(o.noise ? noisy.noise_model().apply(c) : c, o.seed);  // with noise: one trajectory
     out.precision(exact_digits);
     if (o.json) out << ", \"statevector\": {";
     if (!o.json) out << (measured || o.probabilities ? "\n" : "") << "statevector:\n";

@@ -16,6 +16,7 @@ const char* const usage =
     "usage: qsim-run FILE.qasm [--shots N] [--seed S] [--precision float|double] [--threads T]\n"
     "                [--statevector] [--probabilities] [--json] [--svg FILE]\n"
     "                [--cache-blocking auto|on|off] [--chunk-qubits K]\n"
+    "                [--noise MODEL.json] [--method auto|trajectories|density_matrix]\n"
     "Runs an OpenQASM 2.0 circuit (FILE '-' reads standard input) and prints the counts\n"
     "as 'key: count' lines sorted by key (Qiskit's key order) and a text histogram.\n"
     "  --shots N          number of shots (default 1024)\n"
@@ -25,6 +26,9 @@ const char* const usage =
     "  --cache-blocking M auto (default: stages of gates applied chunk by chunk in L2 when the state\n"
     "                     is larger than the last-level cache), on or off\n"
     "  --chunk-qubits K   qubits of a cache-blocking chunk (default 0: half of one core's L2)\n"
+    "  --noise FILE       run under the noise model in FILE (JSON, docs/noise.md)\n"
+    "  --method M         how noise is simulated: auto (default), trajectories (one Kraus branch per\n"
+    "                     shot on the state vector) or density_matrix (exact, 4^n entries)\n"
     "  --statevector      also print the final amplitudes (measurements collapse with the seed)\n"
     "  --probabilities    also print the probability of every basis state (measurements ignored)\n"
     "  --json             print one JSON object instead of text\n"
@@ -47,6 +51,8 @@ struct Options {
   bool probabilities = false;
   bool json = false;
   std::optional<std::string> svg;
+  std::optional<std::string> noise;
+  std::string method = "auto";
   std::size_t max_input_bytes = std::size_t{64} << 20;
   std::uint64_t max_shots = 1'000'000'000;
   bool help = false;
@@ -106,6 +112,13 @@ inline Options parse_arguments(int argc, char** argv) {
       flag(o.probabilities);
     } else if (arg == "--json") {
       flag(o.json);
+    } else if (arg == "--noise") {
+      o.noise = value();
+      if (o.noise->empty()) throw usage_error("--noise needs a file name");
+    } else if (arg == "--method") {
+      o.method = value();
+      if (o.method != "auto" && o.method != "trajectories" && o.method != "density_matrix")
+        throw usage_error("--method expects auto, trajectories or density_matrix, got '" + o.method + "'");
     } else if (arg == "--svg") {
       o.svg = value();
       if (o.svg->empty()) throw usage_error("--svg needs a file name");

@@ -21,6 +21,7 @@
 #include <qsim/qsim.hpp>
 
 #include "cli_args.hpp"
+#include "two_moons.hpp"
 #ifdef QSIM_EXAMPLE_MPI
 #include <mpi.h>
 
@@ -28,34 +29,6 @@
 #endif
 
 namespace {
-
-struct Data {
-  Eigen::MatrixXd x;  // samples x 2
-  Eigen::MatrixXd y;  // samples x 1, labels 0 / 1
-};
-
-// scikit-learn's make_moons with random positions along each arc.
-Data two_moons(int samples, double noise, std::uint64_t seed) {
-  qsim::Rng rng(seed);
-  auto normal = [&] {  // Box-Muller
-    return std::sqrt(-2 * std::log(rng.uniform_open_zero())) * std::cos(2 * qsim::detail::pi * rng.uniform());
-  };
-  Data d{Eigen::MatrixXd(samples, 2), Eigen::MatrixXd(samples, 1)};
-  for (int i = 0; i < samples; ++i) {
-    const double t = qsim::detail::pi * rng.uniform();
-    const bool upper = i % 2 == 0;
-    d.x(i, 0) = (upper ? std::cos(t) : 1 - std::cos(t)) + noise * normal();
-    d.x(i, 1) = (upper ? std::sin(t) : 0.5 - std::sin(t)) + noise * normal();
-    d.y(i, 0) = upper ? 0 : 1;
-  }
-  return d;
-}
-
-double accuracy(const Eigen::MatrixXd& logits, const Eigen::MatrixXd& y) {
-  int right = 0;
-  for (Eigen::Index i = 0; i < y.rows(); ++i) right += (logits(i, 0) > 0) == (y(i, 0) > 0.5);
-  return static_cast<double>(right) / static_cast<double>(y.rows());
-}
 
 // The training rows of this process and the sums over all processes: the
 // whole batch without MPI, a block of it per rank with MPI.
@@ -78,24 +51,10 @@ struct Shards {
 
 int run() {
   const auto start = std::chrono::steady_clock::now();
-  const Data all = two_moons(300, 0.1, 7);
-  const int train = 200;
-  // Centre and scale with the training statistics so angles span about [-pi/2, pi/2].
-  const Eigen::RowVectorXd mean = all.x.topRows(train).colwise().mean();
-  Eigen::MatrixXd x = all.x.rowwise() - mean;
-  const Eigen::RowVectorXd scale = x.topRows(train).cwiseAbs().colwise().maxCoeff();
-  for (Eigen::Index j = 0; j < 2; ++j) x.col(j) *= (qsim::detail::pi / 2) / scale(j);
-  const Eigen::MatrixXd x_train = x.topRows(train), y_train = all.y.topRows(train);
-  const Eigen::MatrixXd x_test = x.bottomRows(300 - train), y_test = all.y.bottomRows(300 - train);
-
-  const unsigned qubits = 2;
-  const std::size_t blocks = 4;
-  qsim::Circuit c(qubits);
-  std::size_t w = 0;
-  for (std::size_t l = 0; l < blocks; ++l) {
-    qsim::ml::angle_embedding(c, 2, qsim::ml::Rotation::y);  // re-upload the features
-    w += qsim::ml::strongly_entangling_layers(c, 1, qubits, w);
-  }
+  const moons::Split data = moons::standard_split();
+  const Eigen::MatrixXd &x_train = data.x_train, &y_train = data.y_train, &x_test = data.x_test, &y_test = data.y_test;
+  const int train = static_cast<int>(x_train.rows());
+  const qsim::Circuit c = moons::reuploading_circuit();
   qsim::ml::LayerOptions options;
   options.seed = 11;
   options.threads = 1;  // 2-qubit states: too little work per sample for threads to pay
@@ -129,9 +88,9 @@ int run() {
     adam.step(0, quantum.weights(), g_quantum);
     adam.step(1, readout.weights(), g_weights);
     adam.step(2, readout.bias(), g_bias);
-    const double test = accuracy(readout.forward(quantum.forward(x_test)), y_test);
+    const double test = moons::accuracy(readout.forward(quantum.forward(x_test)), y_test);
     losses.push_back(shards.sum(loss.value * share));
-    train_acc.push_back(shards.sum(accuracy(logits, y_mine) * share));
+    train_acc.push_back(shards.sum(moons::accuracy(logits, y_mine) * share));
     test_acc.push_back(test);
     epoch_energy.push_back(qsim::energy::make_report(scope.stop(), {0, static_cast<double>(count), 0}));
     if (shards.root() && (epoch % 10 == 0 || epoch == 1))

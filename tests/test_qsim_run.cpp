@@ -6,9 +6,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <qsim/qsim.hpp>
+
+#include "support/chi_square.hpp"
 
 #ifdef QSIM_RUN_EXE
 namespace fs = std::filesystem;
@@ -143,6 +146,64 @@ TEST_CASE("qsim-run --cache-blocking on gives the unblocked probabilities and co
   REQUIRE(p_on.size() == 64);
   REQUIRE(p_off.size() == 64);
   for (std::size_t i = 0; i < p_on.size(); ++i) CHECK(std::abs(p_on[i] - p_off[i]) <= 1e-14);
+}
+
+TEST_CASE("qsim-run --noise: readout errors give the predicted frequencies by both methods", "[qsim-run][noise]") {
+  const fs::path file = write("bell.qasm",
+                              "include \"qelib1.inc\"; qreg q[2]; creg c[2];\n"
+                              "h q[0]; cx q[0], q[1]; measure q -> c;\n");
+  // Readout flips only, so the exact probabilities of the records are known:
+  // P(00) = 0.5 * 0.9^2 + 0.5 * 0.2^2, P(11) = 0.5 * 0.1^2 + 0.5 * 0.8^2, the rest split.
+  const fs::path model = write("readout.json", R"({"readout": [{"p1_given_0": 0.1, "p0_given_1": 0.2}],
+      "errors": [{"channel": "depolarizing", "params": [0.0], "gates": ["h"]}]})");
+  const double p00 = 0.5 * 0.81 + 0.5 * 0.04, p11 = 0.5 * 0.01 + 0.5 * 0.64, p01 = (1 - p00 - p11) / 2;
+  const std::map<std::string, double> expected{{"00", p00}, {"01", p01}, {"10", p01}, {"11", p11}};
+  for (const std::string method : {"trajectories", "density_matrix", "auto"}) {
+    const Result r = run("'" + file.string() + "' --noise '" + model.string() + "' --method " + method +
+                         " --shots 20000 --seed 5 --json");
+    INFO(method << ": " << r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("\"method\": \"" + std::string(method == "auto" ? "density_matrix" : method) + "\"") !=
+          std::string::npos);
+    qsim::Counts counts;
+    for (const auto& [key, p] : expected) {
+      const auto at = r.out.find("\"" + key + "\": ");
+      REQUIRE(at != std::string::npos);
+      counts[key] = std::stoull(r.out.substr(at + key.size() + 4));
+    }
+    CHECK(stats::chi_square(counts, expected) < stats::critical(3));
+  }
+  // Exact probabilities from the density matrix: a depolarizing error of 0.3 after h.
+  const fs::path dep =
+      write("dep.json", R"({"errors": [{"channel": "depolarizing", "params": [0.3], "gates": ["h"]}]})");
+  const Result p = run("'" + file.string() + "' --noise '" + dep.string() + "' --probabilities --shots 10");
+  REQUIRE(p.code == 0);
+  // After h on |0>, depolarizing leaves P(q0 = 1) = 1/2 (1/2 + (1 - 4p/3) / 2 of |+> in X, not in Z);
+  // the cx copies q0 to q1: P(00) = P(11) = 1/2.
+  const auto at = p.out.find("probabilities:");
+  REQUIRE(at != std::string::npos);
+  std::istringstream rest(p.out.substr(at + 14));
+  std::map<std::string, double> probs;
+  std::string key;
+  double value = 0;
+  while (rest >> key >> value) probs[key.substr(0, key.size() - 1)] = value;
+  CHECK(probs["00"] == Approx(0.5).margin(1e-12));
+  CHECK(probs["11"] == Approx(0.5).margin(1e-12));
+  CHECK(probs["01"] == Approx(0).margin(1e-12));
+  // Bad models: a clear message and exit code 2.
+  const fs::path typo = write("typo.json", R"({"errors": [{"chanel": "depolarizing", "gates": ["h"]}]})");
+  const Result bad = run("'" + file.string() + "' --noise '" + typo.string() + "'");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("unknown key 'chanel'") != std::string::npos);
+  const fs::path broken = write("broken.json", "{\"errors\": [");
+  const Result b2 = run("'" + file.string() + "' --noise '" + broken.string() + "'");
+  CHECK(b2.code == 2);
+  CHECK(b2.err.find("JSON line 1") != std::string::npos);
+  const Result missing = run("'" + file.string() + "' --noise /nonexistent/model.json");
+  CHECK(missing.code == 2);
+  CHECK(missing.err.find("cannot open noise model file") != std::string::npos);
+  const Result method = run("'" + file.string() + "' --method exact");
+  CHECK(method.code == 2);
 }
 
 TEST_CASE("qsim-run: exit code 2 and a message on stderr for bad arguments and bad files", "[qsim-run]") {

@@ -11,15 +11,21 @@ load PyTorch) is a ``torch.nn.Module`` whose backward is the adjoint method.
 import os as _os
 
 from ._qsim import (  # noqa: F401  (the public API)
+    Channel,
     Circuit,
+    DensityMatrixSimulator,
     Error,
+    NoiseModel,
+    NoisySimulator,
     Param,
     PauliSum,
     QasmError,
+    ReadoutError,
     Simulator,
     __version__,
     angle_embedding,
     basic_entangler_layers,
+    channels,
     energy,
     feature,
     from_qasm,

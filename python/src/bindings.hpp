@@ -29,6 +29,27 @@ inline std::uint64_t to_count(std::int64_t v, const char* what) {
   return static_cast<std::uint64_t>(v);
 }
 
+// A qubit index or a list of them.
+inline std::vector<qsim::qubit_t> to_qubits(const py::handle& h, const char* what) {
+  std::vector<qsim::qubit_t> qs;
+  if (py::isinstance<py::int_>(h)) {
+    qs.push_back(to_unsigned(h.cast<std::int64_t>(), what));
+    return qs;
+  }
+  if (!py::isinstance<py::iterable>(h) || py::isinstance<py::str>(h))
+    throw qsim::invalid_argument(std::string(what) + " must be an int or a list of ints");
+  for (auto q : h) qs.push_back(to_unsigned(py::cast<std::int64_t>(q), what));
+  return qs;
+}
+
+// A square complex matrix as qsim's row-major Matrix (2^k x 2^k for k targets).
+inline qsim::Matrix to_matrix(const py::handle& h, const char* what = "unitary()") {
+  auto a = py::array_t<std::complex<double>, py::array::c_style | py::array::forcecast>::ensure(h);
+  if (!a || a.ndim() != 2 || a.shape(0) != a.shape(1))
+    throw qsim::invalid_argument(std::string(what) + " needs a square 2-D matrix");
+  return qsim::Matrix(a.data(), a.data() + a.size());
+}
+
 // A gate angle: a qsim.Param (weight/feature) or anything float() accepts.
 inline qsim::Param to_param(const py::handle& h) {
   if (py::isinstance<qsim::Param>(h)) return h.cast<qsim::Param>();
@@ -83,5 +104,6 @@ void register_circuit(py::module_& m);
 void register_simulator(py::module_& m);
 void register_ml(py::module_& m);
 void register_energy(py::module_& m);
+void register_noise(py::module_& m);
 
 }  // namespace qsim_python

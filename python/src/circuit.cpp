@@ -13,26 +13,6 @@ namespace {
 
 using qsim::Circuit;
 
-std::vector<qsim::qubit_t> to_qubits(const py::handle& h, const char* what) {
-  std::vector<qsim::qubit_t> qs;
-  if (py::isinstance<py::int_>(h)) {
-    qs.push_back(to_unsigned(h.cast<std::int64_t>(), what));
-    return qs;
-  }
-  if (!py::isinstance<py::iterable>(h) || py::isinstance<py::str>(h))
-    throw qsim::invalid_argument(std::string(what) + " must be an int or a list of ints");
-  for (auto q : h) qs.push_back(to_unsigned(py::cast<std::int64_t>(q), what));
-  return qs;
-}
-
-// A square complex matrix as qsim's row-major Matrix (2^k x 2^k for k targets).
-qsim::Matrix to_matrix(const py::handle& h) {
-  auto a = py::array_t<std::complex<double>, py::array::c_style | py::array::forcecast>::ensure(h);
-  if (!a || a.ndim() != 2 || a.shape(0) != a.shape(1))
-    throw qsim::invalid_argument("unitary() needs a square 2-D matrix");
-  return qsim::Matrix(a.data(), a.data() + a.size());
-}
-
 // Chaining as in Qiskit's builder style: every gate method returns the circuit.
 constexpr auto self = py::return_value_policy::reference_internal;
 

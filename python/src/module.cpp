@@ -8,5 +8,6 @@ PYBIND11_MODULE(_qsim, m) {
   qsim_python::register_simulator(m);
   qsim_python::register_ml(m);
   qsim_python::register_energy(m);
+  qsim_python::register_noise(m);
   m.attr("__version__") = QSIM_PYTHON_VERSION;
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "qsim/channels/channel.hpp"
 #include "qsim/circuit/operation.hpp"
 #include "qsim/circuit/register.hpp"
 #include "qsim/circuit/validate.hpp"
@@ -156,6 +157,57 @@ class Circuit {
     }
     return measure(qs, cs);
   }
+  /// Measures qubit `q` into `c` through a noisy readout: the recorded bit
+  /// flips with the probabilities of `error` (the state collapses to the true outcome).
+  Circuit& measure(qubit_t q, clbit_t c, const ReadoutError& error) {
+    Operation op;
+    op.kind = OpKind::measure;
+    op.targets = {q};
+    op.clbits = {c};
+    op.readout = std::make_shared<const std::vector<ReadoutError>>(1, error);
+    return append(std::move(op));
+  }
+
+  // Noise channels (channels/channel.hpp, docs/noise.md): each is one
+  // operation that a Simulator runs as a quantum trajectory (one Kraus
+  // branch drawn per shot) and a DensityMatrixSimulator exactly.
+  /// Any channel on its num_qubits targets.
+  Circuit& channel(const Channel& ch, const std::vector<qubit_t>& targets) {
+    Operation op;
+    op.kind = OpKind::channel;
+    op.targets = targets;
+    op.channel = std::make_shared<const Channel>(ch);
+    return append(std::move(op));
+  }
+  /// X with probability p.
+  Circuit& bit_flip(double p, qubit_t q) { return channel(channels::bit_flip(p), {q}); }
+  /// Z with probability p.
+  Circuit& phase_flip(double p, qubit_t q) { return channel(channels::phase_flip(p), {q}); }
+  /// X, Y, Z with probabilities px, py, pz.
+  Circuit& pauli_channel(double px, double py, double pz, qubit_t q) {
+    return channel(channels::pauli_channel(px, py, pz), {q});
+  }
+  /// X, Y and Z each with probability p / 3 (the Bloch vector shrinks by 1 - 4p/3).
+  Circuit& depolarizing(double p, qubit_t q) { return channel(channels::depolarizing(p), {q}); }
+  /// Each of the 15 non-identity Pauli pairs with probability p / 15.
+  Circuit& depolarizing(double p, qubit_t a, qubit_t b) { return channel(channels::depolarizing2(p), {a, b}); }
+  /// |1> decays to |0> with probability gamma.
+  Circuit& amplitude_damping(double gamma, qubit_t q) { return channel(channels::amplitude_damping(gamma), {q}); }
+  /// Amplitude damping towards a bath holding |0> with probability p (PennyLane's convention).
+  Circuit& generalized_amplitude_damping(double gamma, double p, qubit_t q) {
+    return channel(channels::generalized_amplitude_damping(gamma, p), {q});
+  }
+  /// Coherences shrink by sqrt(1 - gamma), populations stay.
+  Circuit& phase_damping(double gamma, qubit_t q) { return channel(channels::phase_damping(gamma), {q}); }
+  /// T1 / T2 relaxation for `time` (t2 <= 2 t1), as Qiskit's thermal_relaxation_error.
+  Circuit& thermal_relaxation(double t1, double t2, double time, qubit_t q, double excited_population = 0) {
+    return channel(channels::thermal_relaxation(t1, t2, time, excited_population), {q});
+  }
+  /// Any Kraus map on 1..max_channel_qubits targets, checked complete within `tolerance`.
+  Circuit& kraus(const std::vector<Matrix>& ops, const std::vector<qubit_t>& targets, double tolerance = 1e-8) {
+    return channel(channels::kraus(ops, tolerance), targets);
+  }
+
   /// Resets qubit `q` to |0> (a non-unitary operation, like a measurement).
   Circuit& reset(qubit_t q) {
     Operation op;
@@ -187,6 +239,15 @@ class Circuit {
     throw invalid_argument("no classical register named '" + creg + "'");
   }
 
+  /// True when the circuit holds a noise channel.
+  bool has_channels() const {
+    return std::any_of(ops_.begin(), ops_.end(), [](const Operation& op) { return op.kind == OpKind::channel; });
+  }
+  /// True when some measurement has a readout error.
+  bool has_readout_errors() const {
+    return std::any_of(ops_.begin(), ops_.end(), [](const Operation& op) { return op.readout != nullptr; });
+  }
+
   /// True when some measurement, reset or condition must be simulated per shot.
   bool has_mid_circuit_operations() const {
     std::vector<bool> measured(num_qubits_, false);
@@ -194,7 +255,7 @@ class Circuit {
       if (op.condition || op.kind == OpKind::reset) return true;
       if (op.kind == OpKind::measure) {
         for (auto q : op.targets) measured[q] = true;
-      } else if (op.kind == OpKind::gate) {
+      } else if (op.kind == OpKind::gate || op.kind == OpKind::channel) {
         for (auto q : op.qubits())
           if (measured[q]) return true;
       }

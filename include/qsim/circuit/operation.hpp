@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "qsim/channels/channel.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/gates/gate_id.hpp"
 #include "qsim/gates/matrices.hpp"
@@ -12,7 +13,9 @@
 
 QSIM_BEGIN_NAMESPACE
 
-enum class OpKind : unsigned char { gate, measure, reset, barrier };
+/// `channel` is a noise channel (channels/channel.hpp): a non-unitary,
+/// random operation that ends a run of gates as a measurement does.
+enum class OpKind : unsigned char { gate, measure, reset, barrier, channel };
 
 /// `if (creg == value)`: the op runs only when the `width` classical bits
 /// starting at `first` read `value` (bit 0 of value is clbit `first`).
@@ -33,8 +36,11 @@ struct Operation {
   std::vector<qubit_t> targets;
   std::vector<qubit_t> controls;
   std::vector<Param> params;
-  std::shared_ptr<const Matrix> matrix;  // GateId::unitary only
-  std::vector<clbit_t> clbits;           // measure: targets[j] -> clbits[j]
+  std::shared_ptr<const Matrix> matrix;    // GateId::unitary only
+  std::vector<clbit_t> clbits;             // measure: targets[j] -> clbits[j]
+  std::shared_ptr<const Channel> channel;  // OpKind::channel only
+  /// measure only, optional: the readout error of targets[j] is readout[j].
+  std::shared_ptr<const std::vector<ReadoutError>> readout;
   std::optional<Condition> condition;
   std::string label;  // optional display name ("cx", a user gate, ...)
 
@@ -69,7 +75,23 @@ struct Operation {
     return q;
   }
 
-  std::string name() const { return label.empty() ? gate_name(gate) : label; }
+  /// The label, else the gate's, channel's or operation's name ("measure", "reset", "barrier").
+  std::string name() const {
+    if (!label.empty()) return label;
+    switch (kind) {
+      case OpKind::measure:
+        return "measure";
+      case OpKind::reset:
+        return "reset";
+      case OpKind::barrier:
+        return "barrier";
+      case OpKind::channel:
+        return channel ? channel->name : "channel";
+      case OpKind::gate:
+        break;
+    }
+    return gate_name(gate);
+  }
 };
 
 QSIM_END_NAMESPACE

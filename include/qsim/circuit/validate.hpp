@@ -2,6 +2,7 @@
 #include <cmath>
 #include <string>
 
+#include "qsim/channels/channel.hpp"
 #include "qsim/circuit/operation.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
@@ -15,16 +16,36 @@ inline constexpr unsigned max_unitary_qubits = 10;
 
 namespace detail {
 inline std::string operation_description(const Operation& op) {
-  switch (op.kind) {
-    case OpKind::measure:
-      return "measure";
-    case OpKind::reset:
-      return "reset";
-    case OpKind::barrier:
-      return "barrier";
-    default:
-      return op.name();
-  }
+  if (op.kind == OpKind::channel) return op.channel ? "channel " + op.channel->name : "channel";
+  return op.name();
+}
+
+/// A channel operation: the channel's width matches its targets, and its
+/// Kraus matrices (and mixture, if any) are complete within 1e-8.
+inline void validate_channel(const Operation& op) {
+  if (!op.channel) throw invalid_argument("channel operation has no channel");
+  const Channel& ch = *op.channel;
+  if (ch.num_qubits < 1 || ch.num_qubits > max_channel_qubits)
+    throw invalid_argument("channel " + ch.name + " on " + std::to_string(ch.num_qubits) + " qubits: 1.." +
+                           std::to_string(max_channel_qubits) + " are supported");
+  if (op.targets.size() != ch.num_qubits)
+    throw invalid_argument("channel " + ch.name + " acts on " + std::to_string(ch.num_qubits) + " qubit(s), got " +
+                           std::to_string(op.targets.size()) + " target(s)");
+  const std::size_t d = ch.dim();
+  if (ch.kraus.empty()) throw invalid_argument("channel " + ch.name + " has no Kraus matrices");
+  for (const auto& k : ch.kraus)
+    if (k.size() != d * d)
+      throw invalid_argument("channel " + ch.name + " has a Kraus matrix of " + std::to_string(k.size()) +
+                             " entries, not " + std::to_string(d * d));
+  if (ch.probabilities.size() != ch.unitaries.size() ||
+      (ch.is_unitary_mixture() && ch.probabilities.size() != ch.kraus.size()))
+    throw invalid_argument("channel " + ch.name + ": its mixture has " + std::to_string(ch.probabilities.size()) +
+                           " probabilities, " + std::to_string(ch.unitaries.size()) + " unitaries and " +
+                           std::to_string(ch.kraus.size()) + " Kraus matrices");
+  const double err = completeness_error(ch.kraus, d);
+  if (!(err <= 1e-8))
+    throw invalid_argument("channel " + ch.name + " is not trace preserving: sum of K^dagger K differs from I by " +
+                           std::to_string(err));
 }
 }  // namespace detail
 
@@ -40,7 +61,7 @@ inline std::string operation_description(const Operation& op) {
  */
 inline void validate_operation(const Operation& op, unsigned num_qubits, unsigned num_clbits,
                                double unitary_tolerance = 1e-8) {
-  if (static_cast<unsigned>(op.kind) > static_cast<unsigned>(OpKind::barrier))
+  if (static_cast<unsigned>(op.kind) > static_cast<unsigned>(OpKind::channel))
     throw invalid_argument("invalid operation kind " + std::to_string(static_cast<unsigned>(op.kind)));
   if (op.is_gate()) (void)gate_info(op.gate);  // an invalid GateId throws here, before its name is looked up
   // Messages are built only on failure: the parser validates millions of operations.
@@ -83,8 +104,21 @@ inline void validate_operation(const Operation& op, unsigned num_qubits, unsigne
     if (op.kind == OpKind::reset && op.targets.size() != 1)
       throw invalid_argument("reset acts on one qubit, got " + std::to_string(op.targets.size()) +
                              " (add one reset per qubit)");
+    if (op.kind != OpKind::channel && op.channel) throw invalid_argument(what() + " takes no channel");
+    if (op.kind == OpKind::channel) detail::validate_channel(op);
+    if (op.readout) {
+      if (op.kind != OpKind::measure) throw invalid_argument(what() + " takes no readout error (only measure has one)");
+      if (op.readout->size() != op.targets.size())
+        throw invalid_argument("measure of " + std::to_string(op.targets.size()) + " qubit(s) with " +
+                               std::to_string(op.readout->size()) + " readout error(s): the numbers must match");
+      for (const auto& e : *op.readout)
+        for (double p : {e.p1_given_0, e.p0_given_1})
+          if (!(p >= 0 && p <= 1))
+            throw invalid_argument("readout error probability " + std::to_string(p) + " is not in [0, 1]");
+    }
     return;
   }
+  if (op.channel || op.readout) throw invalid_argument("gate " + what() + " takes no channel or readout error");
   if (!op.clbits.empty()) throw invalid_argument("gate " + what() + " takes no classical bits");
   for (const auto& p : op.params)
     if (!p.is_finite())

@@ -7,6 +7,7 @@
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/measure/counts.hpp"
+#include "qsim/measure/random.hpp"
 
 QSIM_BEGIN_NAMESPACE
 namespace detail {
@@ -44,17 +45,37 @@ class TerminalKeys {
         for (std::size_t j = 0; j < op.targets.size(); ++j)
           source_qubit_[op.clbits[j]] = static_cast<int>(op.targets[j]);
   }
-  std::string operator()(index_t i) const {
-    std::vector<bool> bits(source_qubit_.size());
-    for (std::size_t cb = 0; cb < bits.size(); ++cb)
-      bits[cb] = source_qubit_[cb] >= 0 && ((i >> source_qubit_[cb]) & 1U);
-    return format_key(bits, cregs_);
+  std::string operator()(index_t i) const { return format_key(bits(i), cregs_); }
+
+  /// The key of one shot whose classical bit cb reads through errors[cb] (no error when null).
+  std::string operator()(index_t i, const std::vector<const ReadoutError*>& errors, Rng& rng) const {
+    std::vector<bool> b = bits(i);
+    for (std::size_t cb = 0; cb < b.size(); ++cb)
+      if (errors[cb] != nullptr) b[cb] = errors[cb]->record(b[cb], rng.uniform());
+    return format_key(b, cregs_);
+  }
+
+  std::vector<bool> bits(index_t i) const {
+    std::vector<bool> b(source_qubit_.size());
+    for (std::size_t cb = 0; cb < b.size(); ++cb) b[cb] = source_qubit_[cb] >= 0 && ((i >> source_qubit_[cb]) & 1U);
+    return b;
   }
 
  private:
   std::vector<int> source_qubit_;
   std::vector<Register> cregs_;
 };
+
+/// For a circuit whose measurements all come at the end: the readout error
+/// of each classical bit's last measurement (null where it has none).
+inline std::vector<const ReadoutError*> terminal_readout(const Circuit& c) {
+  std::vector<const ReadoutError*> errors(c.num_clbits(), nullptr);
+  for (const auto& op : c.operations())
+    if (op.kind == OpKind::measure)
+      for (std::size_t j = 0; j < op.targets.size(); ++j)
+        errors[op.clbits[j]] = op.readout ? &(*op.readout)[j] : nullptr;
+  return errors;
+}
 
 }  // namespace detail
 QSIM_END_NAMESPACE

@@ -12,6 +12,7 @@
 #include "qsim/ml/expectation.hpp"
 #include "qsim/ml/gate_derivative.hpp"
 #include "qsim/ml/pauli_sum.hpp"
+#include "qsim/ml/program.hpp"
 
 QSIM_BEGIN_NAMESPACE
 namespace ml {
@@ -41,6 +42,7 @@ inline void check_differentiable(const Circuit& c, const Binding& b) {
                              std::string(op.kind == OpKind::reset ? "reset" : "measure") +
                              ": the circuit must be unitary (measure with a PauliSum instead)");
     if (op.condition) throw invalid_argument("cannot differentiate a classically conditioned " + op.name());
+    refuse_channel(op);
   }
 }
 
@@ -55,8 +57,10 @@ void run_gates(const Circuit& c, const Binding& b, StateVector<T>& psi) {
   if (psi.num_qubits() != c.num_qubits())
     throw invalid_argument("a " + std::to_string(c.num_qubits()) + "-qubit circuit applied to a " +
                            std::to_string(psi.num_qubits()) + "-qubit state");
-  for (const auto& op : c.operations())
+  for (const auto& op : c.operations()) {
+    detail::refuse_channel(op);
     if (op.is_gate()) kernels::apply_validated_gate(psi, op, b);
+  }
 }
 
 // Re <lam| D_c |psi>, D_c = D on the targets where every control is 1 and 0

@@ -20,8 +20,10 @@
 #include "qsim/ml/adjoint.hpp"
 #include "qsim/ml/batch_engine.hpp"
 #include "qsim/ml/expectation.hpp"
+#include "qsim/ml/noisy.hpp"
 #include "qsim/ml/parallel_samples.hpp"
 #include "qsim/ml/pauli_sum.hpp"
+#include "qsim/noise/noise_model.hpp"
 
 QSIM_BEGIN_NAMESPACE
 namespace ml {
@@ -38,6 +40,13 @@ struct LayerOptions {
   std::size_t cache_bytes = std::size_t{256} << 20;
   /// The engine; automatic runs small circuits batched (ml/batch_engine.hpp).
   Engine engine = Engine::automatic;
+  /// Noise: when set, forward() gives the expectation values of the circuit
+  /// under this model (readout errors included: ml::readout_observable) and
+  /// backward() their parameter-shift gradients
+  /// (ml/noisy.hpp), by `noise_evaluation`: exact on the density matrix, or
+  /// seeded trajectories.
+  std::shared_ptr<const NoiseModel> noise{};
+  NoisyEvaluation noise_evaluation{};
 };
 
 /**
@@ -67,7 +76,10 @@ class QuantumLayer {
       : circuit_(std::move(circuit)),
         observables_(std::move(observables)),
         options_(options),
-        engine_(circuit_, observables_) {
+        engine_(circuit_, observables_),
+        noisy_circuit_(options_.noise ? options_.noise->apply(circuit_) : Circuit()) {
+    if (options_.noise)
+      for (const auto& o : observables_) read_observables_.push_back(readout_observable(o, *options_.noise));
     if (observables_.empty()) throw invalid_argument("a QuantumLayer needs at least one observable");
     for (const auto& o : observables_) o.check_fits(circuit_.num_qubits());
     detail::check_differentiable(circuit_, Binding{nullptr, circuit_.num_weights(), nullptr, circuit_.num_features()});
@@ -199,7 +211,10 @@ class QuantumLayer {
     const Binding b{weights_.data(), static_cast<std::size_t>(weights_.size()), xc.data(),
                     static_cast<std::size_t>(xc.size())};
     for (Eigen::Index o = 0; o < no; ++o) {
-      const Gradient g = adjoint_gradient<T>(circuit_, observables_[static_cast<std::size_t>(o)], b);
+      const PauliSum& h = observables_[static_cast<std::size_t>(o)];
+      const Gradient g =
+          options_.noise ? noisy_parameter_shift_gradient<T>(circuit_, h, b, *options_.noise, options_.noise_evaluation)
+                         : adjoint_gradient<T>(circuit_, h, b);
       for (Eigen::Index w = 0; w < jw.cols(); ++w) jw(o, w) = g.weights[static_cast<std::size_t>(w)];
       if (dx)
         for (Eigen::Index f = 0; f < dx->cols(); ++f) (*dx)(o, f) = g.features[static_cast<std::size_t>(f)];
@@ -223,6 +238,16 @@ class QuantumLayer {
         keep && static_cast<long double>(padded) * std::ldexp(1.0L, static_cast<int>(n)) * sizeof(std::complex<T>) <=
                     static_cast<long double>(options_.cache_bytes);
     const Eigen::MatrixXd xt = x.transpose();  // one contiguous column per sample
+    if (options_.noise) {
+      detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
+        const auto r =
+            noisy_expectations<T>(noisy_circuit_, read_observables_, binding(w, xt, i), options_.noise_evaluation);
+        for (std::size_t o = 0; o < observables_.size(); ++o) y(i, static_cast<Eigen::Index>(o)) = r.values[o];
+      });
+      Tape noisy{x, w, {}, {}, Engine::reference, nullptr};
+      std::swap(tape, noisy);
+      return y;
+    }
     Tape t{x, w, {}, {}, engine, nullptr};
     if (engine != Engine::reference)
       t.shared = std::make_shared<const typename BatchEngine<T>::Shared>(engine_.shared(w, batch_threads(batch)));
@@ -293,6 +318,20 @@ class QuantumLayer {
     const Eigen::MatrixXd xt = tape.x.transpose();
     const unsigned n = circuit_.num_qubits();
     const Eigen::VectorXd& w = tape.weights;
+    if (options_.noise) {
+      detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
+        PauliSum folded;
+        for (std::size_t o = 0; o < observables_.size(); ++o)
+          folded.add(observables_[o], dy(i, static_cast<Eigen::Index>(o)));
+        const Gradient g = noisy_parameter_shift_gradient<T>(circuit_, folded, binding(w, xt, i), *options_.noise,
+                                                             options_.noise_evaluation);
+        for (Eigen::Index k = 0; k < nw; ++k) dw_per_sample(k, i) = g.weights[static_cast<std::size_t>(k)];
+        for (Eigen::Index f = 0; f < nf; ++f) dxt(f, i) = g.features[static_cast<std::size_t>(f)];
+      });
+      BackwardResult g{Eigen::VectorXd::Zero(nw), dxt.transpose()};
+      for (Eigen::Index i = 0; i < batch; ++i) g.weights += dw_per_sample.col(i);  // fixed order
+      return g;
+    }
     const auto own =
         tape.shared || tape.engine == Engine::reference
             ? nullptr
@@ -387,6 +426,8 @@ class QuantumLayer {
   std::vector<PauliSum> observables_;
   LayerOptions options_;
   BatchEngine<T> engine_;
+  Circuit noisy_circuit_;                   // the noise model applied to circuit_ (empty without noise)
+  std::vector<PauliSum> read_observables_;  // the observables through the model's readout errors
   Eigen::VectorXd weights_, grad_;
   Tape tape_;  // of the stateful forward()
   bool has_forward_ = false;

@@ -9,10 +9,12 @@
 // differs per sample and stays a step of its own.
 #include <complex>
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/core/config.hpp"
+#include "qsim/core/error.hpp"
 #include "qsim/gates/gate_table.hpp"
 #include "qsim/gates/matrix.hpp"
 #include "qsim/kernels/kernel_set.hpp"
@@ -20,6 +22,15 @@
 
 QSIM_BEGIN_NAMESPACE
 namespace ml {
+
+namespace detail {
+/// The ML layer runs noiseless circuits: a channel is refused, not skipped.
+inline void refuse_channel(const Operation& op) {
+  if (op.kind == OpKind::channel)
+    throw invalid_argument("the ML layer runs noiseless circuits only, and this one has a noise channel (" + op.name() +
+                           "): evaluate noisy circuits with DensityMatrixSimulator or Simulator::run");
+}
+}  // namespace detail
 
 /// One matrix of a Program: factors[0] acts first.
 struct ProgramStep {
@@ -59,6 +70,7 @@ class Program {
       pending[q] = -1;
     };
     for (const auto& op : c.operations()) {
+      detail::refuse_channel(op);
       if (!op.is_gate()) continue;
       const bool shared_1q = op.controls.empty() && op.targets.size() == 1 && !reads_feature(op);
       if (shared_1q) {

@@ -104,6 +104,9 @@ class DistributedSimulator {
 
   void check_circuit(const Circuit& c) const {
     comm_->require_same(c.size(), "the number of operations in the circuit");
+    if (c.has_channels())
+      throw invalid_argument(
+          "the distributed simulator does not run noise channels yet: use Simulator or DensityMatrixSimulator");
   }
 
   // What the shared control flow (qsim::detail::CircuitRunner) needs: gates
@@ -119,6 +122,13 @@ class DistributedSimulator {
       detail::apply_validated_gate(psi, op, b, sim.strategy_);
     }
     int measure(State& psi, qubit_t q, Rng& rng) const { return mpi::measure(psi, q, rng); }
+    void reset(State& psi, qubit_t q, Rng& rng) const {
+      if (measure(psi, q, rng) == 1) apply_gate(make_gate(GateId::x, {q}), psi, {});
+    }
+    static constexpr bool exact_channels = false;
+    void apply_channel(const Operation& op, State&, Rng&) const {  // check_circuit refused it already
+      throw invalid_argument("the distributed simulator does not run noise channels yet (" + op.name() + ")");
+    }
     template <class Emit>
     void sample(const State& psi, std::uint64_t shots, std::uint64_t seed, Emit&& emit) const {
       for (const auto& [i, n] : sample_counts(psi, shots, seed)) emit(i, n);

@@ -65,7 +65,13 @@ inline std::string to_qasm(const Circuit& c) {
     const Operation& op = ops[i];
     const std::string cond = condition(op, i);
     switch (op.kind) {
+      case OpKind::channel:
+        throw invalid_argument("operation " + std::to_string(i) + " (" + op.name() +
+                               ") is a noise channel, which OpenQASM 2.0 cannot express");
       case OpKind::measure:
+        if (op.readout)
+          throw invalid_argument("operation " + std::to_string(i) +
+                                 " (measure) has a readout error, which OpenQASM 2.0 cannot express");
         for (std::size_t j = 0; j < op.targets.size(); ++j)
           body << cond << "measure " << qubit(op.targets[j]) << " -> " << clbit(op.clbits[j]) << ";\n";
         continue;

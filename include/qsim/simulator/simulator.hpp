@@ -10,6 +10,7 @@
 #include "qsim/blocking/cost_model.hpp"
 #include "qsim/blocking/executor.hpp"
 #include "qsim/blocking/schedule.hpp"
+#include "qsim/channels/trajectory.hpp"
 #include "qsim/circuit/apply_gate.hpp"
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/core/config.hpp"
@@ -72,8 +73,10 @@ struct SimulatorOptions {
  *   qsim::Counts counts = sim.run(c, 1024, 42);   // {"000": ~512, "111": ~512}
  * @endcode
  * A circuit whose measurements all come at the end is simulated once and
- * sampled in O(2^n + shots); one with mid-circuit measurement, reset or
- * classical conditions is simulated shot by shot with collapse.
+ * sampled in O(2^n + shots); one with mid-circuit measurement, reset,
+ * classical conditions or noise channels is simulated shot by shot with
+ * collapse, each channel drawing one Kraus branch per shot (a quantum
+ * trajectory). DensityMatrixSimulator (noise/) gives noisy results exactly.
  */
 template <class T>
 class Simulator {
@@ -135,6 +138,11 @@ class Simulator {
       return;
     }
     const unsigned k = fused_qubits(psi.num_qubits());
+    if (stages.empty() && (k == 0 || last - first < 2)) {
+      // Nothing to choose: the gates one by one (the per-shot hot path on small states).
+      for (const Operation* op = first; op != last; ++op) kernels::apply_validated_gate(psi, *op, b, parallel());
+      return;
+    }
     std::vector<fusion::FusedGate> passes;
     if (k != 0 && last - first >= 2) {
       passes = fusion::fuse(first, last, b, k);
@@ -188,7 +196,8 @@ class Simulator {
       throw invalid_argument(
           "the circuit has no classical bits to count: add measure_all() or measure(), or use sample()");
     check_shots(shots);
-    const bool per_shot = c.has_mid_circuit_operations();
+    // Noise channels run as trajectories: one Kraus branch drawn per shot.
+    const bool per_shot = c.has_mid_circuit_operations() || c.has_channels();
     check_counts_fit(c, shots, per_shot);
     return per_shot ? runner().run_per_shot(c, shots, seed, b)
                     : runner().run_sampled(c, shots, seed, b, "probabilities/sample");
@@ -271,6 +280,13 @@ class Simulator {
       const int outcome = rng.uniform() < p1 ? 1 : 0;
       ks.collapse(psi, q, outcome, outcome ? p1 : 1.0 - p1, sim.parallel());
       return outcome;
+    }
+    void reset(State& psi, qubit_t q, Rng& rng) const {
+      if (measure(psi, q, rng) == 1) apply_gate(make_gate(GateId::x, {q}), psi, {});
+    }
+    static constexpr bool exact_channels = false;
+    void apply_channel(const Operation& op, State& psi, Rng& rng) const {
+      channels::apply_branch(psi, op.targets, *op.channel, rng.uniform(), sim.parallel());
     }
     template <class Emit>
     void sample(const State& psi, std::uint64_t shots, std::uint64_t seed, Emit&& emit) const {

@@ -1,0 +1,235 @@
+#pragma once
+// The density-matrix backend: rho of n qubits stored as a state vector of 2n
+// qubits, entry (r, c) at index r + 2^n c (bits 0..n-1 the row, n..2n-1 the
+// column). Then U rho U^dagger is U on the row qubits and conj(U) on the
+// column qubits, and a channel is its superoperator sum K (x) conj(K) on
+// the row and column copies of its targets: the same kernels, fusion and
+// cache blocking as the state vector, on the doubled register.
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "qsim/channels/channel.hpp"
+#include "qsim/circuit/circuit.hpp"
+#include "qsim/core/config.hpp"
+#include "qsim/core/error.hpp"
+#include "qsim/core/state_vector.hpp"
+#include "qsim/detail/memory.hpp"
+#include "qsim/kernels/apply.hpp"
+#include "qsim/kernels/dispatch.hpp"
+#include "qsim/measure/counts.hpp"
+#include "qsim/measure/random.hpp"
+#include "qsim/measure/sampling.hpp"
+#include "qsim/simulator/circuit_runner.hpp"
+#include "qsim/simulator/simulator.hpp"
+
+QSIM_BEGIN_NAMESPACE
+
+/// A density matrix of precision T on n qubits (4^n complex entries).
+template <class T>
+class DensityMatrix {
+ public:
+  /// |0...0><0...0|. Refused before allocating when 4^n entries do not fit in memory.
+  explicit DensityMatrix(unsigned num_qubits = 0) : num_qubits_(num_qubits), vec_(checked_width(num_qubits)) {}
+
+  unsigned num_qubits() const noexcept { return num_qubits_; }
+  /// 2^n: the number of rows.
+  index_t dim() const noexcept { return index_t{1} << num_qubits_; }
+
+  /// Entry (row, column), checked.
+  std::complex<T> at(index_t row, index_t col) const {
+    if (row >= dim() || col >= dim())
+      throw invalid_argument("entry (" + std::to_string(row) + ", " + std::to_string(col) + ") of a " +
+                             std::to_string(dim()) + " x " + std::to_string(dim()) + " density matrix");
+    return vec_[row | (col << num_qubits_)];
+  }
+
+  /// The diagonal: the probability of each basis state (rounding below 0 clipped).
+  std::vector<double> probabilities() const {
+    std::vector<double> p(dim());
+    for (index_t r = 0; r < dim(); ++r) p[r] = std::max(0.0, static_cast<double>(vec_[r | (r << num_qubits_)].real()));
+    return p;
+  }
+
+  double trace() const {
+    double t = 0;
+    for (index_t r = 0; r < dim(); ++r) t += static_cast<double>(vec_[r | (r << num_qubits_)].real());
+    return t;
+  }
+
+  /// Tr(rho^2): 1 for a pure state, 1/2^n for the maximally mixed one.
+  double purity() const { return vec_.squared_norm(); }
+
+  /**
+   * Tr(P rho) for the Pauli string with X on the bits of x_mask and Z on
+   * those of z_mask (Y on both), with P|k> = i^{#Y} (-1)^{|k & z|} |k ^ x>.
+   */
+  double pauli_expectation(index_t x_mask, index_t z_mask) const {
+    if (((x_mask | z_mask) >> num_qubits_) != 0)
+      throw invalid_argument("Pauli string on a qubit beyond the " + std::to_string(num_qubits_) +
+                             " of the density matrix");
+    std::complex<double> sum = 0;
+    for (index_t j = 0; j < dim(); ++j) {
+      const double sign = (__builtin_popcountll(j & z_mask) & 1) ? -1.0 : 1.0;
+      sum += sign * std::complex<double>(vec_[j | ((j ^ x_mask) << num_qubits_)]);
+    }
+    static const std::complex<double> i_power[4] = {1.0, {0, 1}, -1.0, {0, -1}};
+    return (i_power[__builtin_popcountll(x_mask & z_mask) & 3] * sum).real();
+  }
+
+  /// The 2n-qubit vector the kernels work on (entry (r, c) at r + 2^n c).
+  StateVector<T>& vectorised() noexcept { return vec_; }
+  const StateVector<T>& vectorised() const noexcept { return vec_; }
+
+ private:
+  static unsigned checked_width(unsigned n) {
+    if (n > max_qubits / 2)
+      throw out_of_memory("a density matrix of " + std::to_string(n) + " qubits has 4^" + std::to_string(n) +
+                          " entries, more than this machine can address");
+    detail::check_bytes_fit(std::ldexp(static_cast<long double>(sizeof(std::complex<T>)), static_cast<int>(2 * n)),
+                            "a " + std::to_string(n) + "-qubit density matrix");
+    return 2 * n;
+  }
+
+  unsigned num_qubits_ = 0;
+  StateVector<T> vec_;
+};
+
+/**
+ * Runs circuits on a density matrix, exactly: noise channels and resets
+ * act on the whole ensemble, and a measurement that nothing later reads
+ * removes the coherences of its qubit. Counts are sampled from the final
+ * diagonal; circuits with classical conditions, or gates on a qubit after
+ * its measurement, run shot by shot with collapse.
+ * @code
+ *   qsim::Circuit c(1);
+ *   c.h(0).depolarizing(0.1, 0);
+ *   qsim::DensityMatrixSimulator<double> dm;
+ *   auto rho = dm.density_matrix(c);   // rho.pauli_expectation(1, 0) = 1 - 4 * 0.1 / 3
+ * @endcode
+ */
+template <class T>
+class DensityMatrixSimulator {
+ public:
+  using State = DensityMatrix<T>;
+
+  /// Threads, fusion and blocking apply to the doubled register as in Simulator.
+  explicit DensityMatrixSimulator(SimulatorOptions options = {}) : sim_(options) {}
+
+  /// rho after every operation of `c` from |0...0><0...0|; measurements dephase their qubits.
+  State density_matrix(const Circuit& c, const Binding& b = {}) const {
+    return runner().unitary_part(c, b, "density_matrix");
+  }
+
+  /// The probability of each basis state after the circuit (exact).
+  std::vector<double> probabilities(const Circuit& c, const Binding& b = {}) const {
+    return density_matrix(c, b).probabilities();
+  }
+
+  /// Counts keyed as in Qiskit (see Simulator::run); the same seed gives the same counts.
+  Counts run(const Circuit& c, std::uint64_t shots, std::uint64_t seed = 0, const Binding& b = {}) const {
+    if (c.num_clbits() == 0)
+      throw invalid_argument("the circuit has no classical bits to count: add measure_all() or measure()");
+    if (shots > sim_.options().max_shots)
+      throw invalid_argument(std::to_string(shots) + " shots exceed the limit of " +
+                             std::to_string(sim_.options().max_shots) + " (SimulatorOptions::max_shots)");
+    return needs_shots(c) ? runner().run_per_shot(c, shots, seed, b)
+                          : runner().run_sampled(c, shots, seed, b, "density_matrix");
+  }
+
+ private:
+  // Classical conditions, or a later operation on a measured qubit (whose
+  // classical bit holds the value at measurement time): shot by shot.
+  static bool needs_shots(const Circuit& c) {
+    std::vector<bool> measured(c.num_qubits(), false);
+    for (const auto& op : c.operations()) {
+      if (op.condition) return true;
+      if (op.kind == OpKind::barrier) continue;
+      for (auto q : op.qubits()) {
+        if (measured[q]) return true;
+        if (op.kind == OpKind::measure) measured[q] = true;
+      }
+    }
+    return false;
+  }
+
+  struct Engine {
+    using State = DensityMatrix<T>;
+    static constexpr bool exact_channels = true;
+    const DensityMatrixSimulator& dm;
+
+    State new_state(unsigned n) const { return State(n); }
+
+    // Each gate twice: as given on the rows, conjugated on the columns.
+    void apply_gates(const Operation* first, const Operation* last, State& rho, const Binding& b) const {
+      const unsigned n = rho.num_qubits();
+      std::vector<Operation> doubled;
+      doubled.reserve(2 * static_cast<std::size_t>(last - first));
+      for (const Operation* op = first; op != last; ++op) {
+        doubled.push_back(*op);
+        doubled.back().condition.reset();  // apply_gate's condition was read by the runner
+        doubled.push_back(column_copy(*op, n, b));
+      }
+      dm.sim_.apply_gates(doubled.data(), doubled.data() + doubled.size(), rho.vectorised(), b);
+    }
+    void apply_gate(const Operation& op, State& rho, const Binding& b) const { apply_gates(&op, &op + 1, rho, b); }
+
+    void apply_channel(const Operation& op, State& rho, Rng&) const {
+      apply_superoperator(rho, op.targets, channels::superoperator(*op.channel));
+    }
+    void reset(State& rho, qubit_t q, Rng&) const {
+      static const Matrix reset_superoperator =
+          channels::superoperator(channels::kraus({{1, 0, 0, 0}, {0, 1, 0, 0}}, 0.0, "reset"));
+      apply_superoperator(rho, {q}, reset_superoperator);
+    }
+    // The ensemble after a measurement whose outcome nothing reads: qubit q's coherences vanish.
+    void dephase(State& rho, qubit_t q) const {
+      kernels::apply_diagonal(rho.vectorised(), {q, q + rho.num_qubits()}, {1.0, 0.0, 0.0, 1.0}, dm.sim_.parallel());
+    }
+    int measure(State& rho, qubit_t q, Rng& rng) const {
+      const unsigned n = rho.num_qubits();
+      double p1 = 0;
+      for (index_t r = 0; r < rho.dim(); ++r)
+        if ((r >> q) & 1U) p1 += static_cast<double>(rho.vectorised()[r | (r << n)].real());
+      p1 = std::clamp(p1, 0.0, 1.0);
+      const int outcome = rng.uniform() < p1 ? 1 : 0;
+      const double p = outcome ? p1 : 1.0 - p1;
+      // Projecting the rows and the columns divides by sqrt(p) twice: by p in all.
+      const auto& ks = kernels::active_kernels<T>();
+      ks.collapse(rho.vectorised(), q, outcome, p, dm.sim_.parallel());
+      ks.collapse(rho.vectorised(), q + n, outcome, p, dm.sim_.parallel());
+      return outcome;
+    }
+    template <class Emit>
+    void sample(const State& rho, std::uint64_t shots, std::uint64_t seed, Emit&& emit) const {
+      sample_sorted(rho.probabilities(), shots, seed, emit);
+    }
+
+    static Operation column_copy(const Operation& op, unsigned n, const Binding& b) {
+      Operation col;
+      col.gate = GateId::unitary;
+      Matrix m = op.bound_matrix(b);
+      for (auto& x : m) x = std::conj(x);
+      col.matrix = std::make_shared<const Matrix>(std::move(m));
+      for (auto q : op.targets) col.targets.push_back(q + n);
+      for (auto q : op.controls) col.controls.push_back(q + n);
+      return col;
+    }
+    void apply_superoperator(State& rho, const std::vector<qubit_t>& targets, const Matrix& s) const {
+      std::vector<qubit_t> qubits = targets;
+      for (auto q : targets) qubits.push_back(q + rho.num_qubits());
+      // Never the permutation kernel: a superoperator may map two entries to one.
+      kernels::apply_matrix(
+          rho.vectorised(), qubits, {}, s, dm.sim_.parallel(),
+          is_diagonal(s, std::size_t{1} << qubits.size()) ? kernels::MatrixKind::diagonal : kernels::MatrixKind::dense);
+    }
+  };
+  detail::CircuitRunner<Engine> runner() const { return detail::CircuitRunner<Engine>(Engine{*this}); }
+
+  Simulator<T> sim_;
+};
+
+QSIM_END_NAMESPACE
