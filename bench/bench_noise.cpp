@@ -2,8 +2,10 @@
 // depolarising noise after every gate (shots per second), against the same
 // circuit run noiselessly shot by shot; and the density matrix at 10-12
 // qubits against the state vector at 20-24 (the same number of amplitudes),
-// both as time per gate.
+// both as time per gate; and dynamic circuits (resets, conditions) with
+// and without shot branching.
 #include <string>
+#include <tuple>
 
 #include "bench_support.hpp"
 
@@ -66,6 +68,49 @@ void BM_per_gate(benchmark::State& st, unsigned n) {
       gates * amplitudes * 1e9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
+// Dynamic circuits of the shapes in issue 16: 18 qubits with 25 resets of an
+// ancilla that is exactly |0> each time (computed into and uncomputed), and 12
+// qubits with a mid-circuit measurement steering classically controlled gates.
+qsim::Circuit reset_circuit(unsigned n, bool with_resets) {
+  qsim::Circuit c(n);
+  const qsim::qubit_t anc = n - 1;
+  for (unsigned l = 0; l < 5; ++l) {
+    for (unsigned q = 0; q + 1 < n; ++q) c.ry(0.3 + 0.01 * (l * n + q), q);
+    for (unsigned q = 0; q + 2 < n; ++q) c.cx(q, q + 1);
+    for (unsigned r = 0; r < 5; ++r) {
+      c.cx(r, anc).cx(r, anc);  // the ancilla back in |0>
+      if (with_resets) c.reset(anc);
+    }
+  }
+  c.measure_all();
+  return c;
+}
+
+qsim::Circuit conditioned_circuit(unsigned n) {
+  qsim::Circuit c(n);
+  c.add_creg("m", 1);
+  for (unsigned q = 0; q < n; ++q) c.h(q);
+  for (unsigned q = 0; q + 1 < n; ++q) c.cz(q, q + 1);
+  c.measure(0, 0);
+  for (unsigned q = 1; q < n; ++q) c.x(q).c_if("m", 1);
+  for (unsigned q = 1; q < n; ++q) c.ry(0.2 * q, q);
+  c.measure_all();
+  return c;
+}
+
+// `shots` shots of `c` per iteration; branching on or off.
+template <class T>
+void BM_dynamic(benchmark::State& st, qsim::Circuit c, std::uint64_t shots, bool branching) {
+  qsim::SimulatorOptions o;
+  o.threads = 1;
+  o.shot_branching = branching;
+  const qsim::Simulator<T> sim(o);
+  std::uint64_t seed = 0;
+  for (auto _ : st) benchmark::DoNotOptimize(sim.run(c, shots, ++seed).size());
+  st.counters["shots_per_second"] =
+      benchmark::Counter(static_cast<double>(shots), benchmark::Counter::kIsIterationInvariantRate);
+}
+
 template <class T>
 void register_all() {
   const std::string p = qbench::precision<T>();
@@ -75,6 +120,18 @@ void register_all() {
                                  BM_trajectories<T>, 20U, noise, 4ULL)
         ->Unit(benchmark::kMillisecond);
   }
+  for (const auto& [name, c, shots, per_shot] :
+       {std::tuple{std::string("resets/n:18"), reset_circuit(18, true), 1000ULL, 20ULL},
+        std::tuple{std::string("c_if/n:12"), conditioned_circuit(12), 20000ULL, 500ULL}}) {
+    benchmark::RegisterBenchmark(("dynamic/" + name + "/branched/" + p).c_str(), BM_dynamic<T>, c, shots, true)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("dynamic/" + name + "/per_shot/" + p).c_str(), BM_dynamic<T>, c, per_shot, false)
+        ->Unit(benchmark::kMillisecond);
+  }
+  // One noiseless run of the reset circuit's gates (sampled once): the 3x target's unit.
+  benchmark::RegisterBenchmark(("dynamic/resets/n:18/noiseless_once/" + p).c_str(), BM_dynamic<T>,
+                               reset_circuit(18, false), 1000ULL, true)
+      ->Unit(benchmark::kMillisecond);
   for (unsigned n : {10U, 11U, 12U}) {
     benchmark::RegisterBenchmark(("noise/density_matrix/" + p + "/dm_qubits:" + std::to_string(n)).c_str(),
                                  BM_per_gate<T, true>, n)

@@ -321,15 +321,8 @@ TEST_CASE("reset, measurement and conditions on the density matrix", "[noise]") 
     CHECK(p[0] == Approx(0.5));
     CHECK(p[1] == Approx(0.5));
   }
-  SECTION("teleportation with conditions: counts against the exact branch distribution") {
-    qsim::Circuit c(3);
-    c.add_creg("m0", 1);
-    c.add_creg("m1", 1);
-    c.add_creg("out", 1);
-    c.ry(1.0, 0).h(1).cx(1, 2).cx(0, 1).h(0).measure(0, 0).measure(1, 1);
-    c.x(2).c_if("m1", 1);
-    c.z(2).c_if("m0", 1);
-    c.measure(2, 2);
+  SECTION("teleportation with conditions and a reset: counts against the exact branch distribution") {
+    const qsim::Circuit c = qref::teleportation_circuit();
     const auto counts = dm.run(c, 4000, 7);
     const auto expected = qref::exact_counts(c);
     CHECK(stats::chi_square(counts, expected) < stats::critical(expected.size() - 1));

@@ -169,4 +169,19 @@ inline std::map<std::string, double> exact_counts(const qsim::Circuit& c) {
   return dist;
 }
 
+// Teleportation of RY(1.0)|0> with conditions, then a reset and a
+// re-measurement: a dynamic circuit for the runners that exact_counts checks.
+inline qsim::Circuit teleportation_circuit() {
+  qsim::Circuit c(3);
+  c.add_creg("m0", 1);
+  c.add_creg("m1", 1);
+  c.add_creg("out", 2);
+  c.ry(1.0, 0).h(1).cx(1, 2).cx(0, 1).h(0).measure(0, 0).measure(1, 1);
+  c.x(2).c_if("m1", 1);
+  c.z(2).c_if("m0", 1);
+  c.measure(2, 2);
+  c.reset(2).ry(0.6, 2).measure(2, 3);
+  return c;
+}
+
 }  // namespace qref

@@ -4,6 +4,7 @@
 // (no norm to compute, the identity costs nothing); a general map draws
 // from p_i = <psi| K_i^dagger K_i |psi>, read off the targets' reduced
 // density matrix in one pass, and applies K_i / sqrt(p_i).
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <vector>
@@ -46,40 +47,62 @@ Matrix reduced_density_matrix(const StateVector<T>& psi, const std::vector<qubit
 namespace channels {
 
 /**
+ * The probability of each branch of `ch` on `targets` for the state `psi`:
+ * a unitary mixture's own probabilities, or p_i = Tr(K_i rho K_i^dagger)
+ * with rho the targets' reduced density matrix (one pass over the state).
+ */
+template <class T>
+std::vector<double> branch_probabilities(const StateVector<T>& psi, const std::vector<qubit_t>& targets,
+                                         const Channel& ch) {
+  if (ch.is_unitary_mixture()) return ch.probabilities;
+  const std::size_t d = ch.dim();
+  const Matrix rho = qsim::detail::reduced_density_matrix(psi, targets);
+  std::vector<double> p(ch.kraus.size(), 0.0);
+  for (std::size_t i = 0; i < ch.kraus.size(); ++i) {
+    const Matrix kr = multiply(ch.kraus[i], rho, d);
+    for (std::size_t a = 0; a < d; ++a)
+      for (std::size_t b = 0; b < d; ++b) p[i] += (kr[a * d + b] * std::conj(ch.kraus[i][a * d + b])).real();
+    p[i] = std::max(0.0, p[i]);
+  }
+  return p;
+}
+
+/// Applies branch i of `ch`, of probability p (from branch_probabilities), keeping `psi` normalised.
+template <class T>
+void apply_kraus_branch(StateVector<T>& psi, const std::vector<qubit_t>& targets, const Channel& ch, std::size_t i,
+                        double p, const kernels::ParallelFor& par = {}) {
+  if (ch.is_unitary_mixture()) {
+    if (!is_identity_branch(ch, i)) kernels::apply_matrix(psi, targets, {}, ch.unitaries[i], par);
+    return;
+  }
+  const std::size_t d = ch.dim();
+  Matrix k = ch.kraus[i];
+  for (auto& x : k) x /= std::sqrt(p);
+  // Not the permutation kernel: a Kraus matrix may map two basis states to one.
+  kernels::apply_matrix(psi, targets, {}, k, par,
+                        is_diagonal(k, d) ? kernels::MatrixKind::diagonal : kernels::MatrixKind::dense);
+}
+
+/**
  * Applies one branch of `ch` on `targets` to `psi`, chosen by the uniform
- * number `r` in [0, 1): the trajectory step of the channel. `psi` stays
- * normalised. Operations are checked by Circuit::append before they get here.
+ * number `r` in [0, 1): the trajectory step of the channel. The last branch
+ * of positive probability takes any rounding remainder. Operations are
+ * checked by Circuit::append before they get here.
  */
 template <class T>
 void apply_branch(StateVector<T>& psi, const std::vector<qubit_t>& targets, const Channel& ch, double r,
                   const kernels::ParallelFor& par = {}) {
-  const std::size_t d = ch.dim();
-  if (ch.is_unitary_mixture()) {
-    const std::size_t i = draw_mixture_branch(ch, r);
-    if (!is_identity_branch(ch, i)) kernels::apply_matrix(psi, targets, {}, ch.unitaries[i], par);
-    return;
-  }
-  const Matrix rho = detail::reduced_density_matrix(psi, targets);
-  // p_i = Tr(K_i rho K_i^dagger); the last branch with weight takes any rounding remainder.
-  std::size_t chosen = ch.kraus.size();
-  double cumulative = 0, chosen_p = 0;
-  for (std::size_t i = 0; i < ch.kraus.size(); ++i) {
-    const Matrix kr = multiply(ch.kraus[i], rho, d);
-    double p = 0;
-    for (std::size_t a = 0; a < d; ++a)
-      for (std::size_t b = 0; b < d; ++b) p += (kr[a * d + b] * std::conj(ch.kraus[i][a * d + b])).real();
-    if (p <= 0) continue;
-    cumulative += p;
+  const std::vector<double> p = branch_probabilities(psi, targets, ch);
+  std::size_t chosen = p.size();
+  double cumulative = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p[i] <= 0) continue;
+    cumulative += p[i];
     chosen = i;
-    chosen_p = p;
     if (r < cumulative) break;
   }
-  if (chosen == ch.kraus.size()) throw error("channel " + ch.name + " found no branch of positive probability");
-  Matrix k = ch.kraus[chosen];
-  for (auto& x : k) x /= std::sqrt(chosen_p);
-  // Not the permutation kernel: a Kraus matrix may map two basis states to one.
-  kernels::apply_matrix(psi, targets, {}, k, par,
-                        is_diagonal(k, d) ? kernels::MatrixKind::diagonal : kernels::MatrixKind::dense);
+  if (chosen == p.size()) throw error("channel " + ch.name + " found no branch of positive probability");
+  apply_kraus_branch(psi, targets, ch, chosen, p[chosen], par);
 }
 
 }  // namespace channels

@@ -16,9 +16,15 @@
 //       an exact engine also has void dephase(State&, qubit_t) const)
 //   void sample(const State&, std::uint64_t shots, std::uint64_t seed, Emit emit) const;
 //       (emit(basis index, count), ascending)
+// and, for run_branched() (shot branching), also
+//   double probability_one(const State&, qubit_t) const;
+//   void collapse(State&, qubit_t, int outcome, double probability) const;
+//   std::vector<double> branch_probabilities(const Operation& channel, const State&) const;
+//   void apply_branch(const Operation& channel, State&, std::size_t branch, double probability) const;
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -168,6 +174,77 @@ class CircuitRunner {
     return counts;
   }
 
+  /**
+   * Shot branching (as Qiskit Aer's): all shots advance together on one
+   * state; at a measurement, reset or noise channel whose outcome is not
+   * certain, each group of shots splits by multinomial draws and every
+   * outcome drawn continues as a state of its own. A circuit with few
+   * distinct branches costs a few simulations whatever the number of shots.
+   * Once more than `max_branches` states would be live, each group finishes
+   * shot by shot. Draws come from one stream in a fixed order, so counts
+   * depend on the seed only, not on the thread count. The engine also
+   * supplies probability_one(psi, q), collapse(psi, q, outcome, p),
+   * branch_probabilities(op, psi) and apply_branch(op, psi, i, p).
+   */
+  Counts run_branched(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b,
+                      std::size_t max_branches) const {
+    const auto& ops = c.operations();
+    const std::size_t tail = terminal_tail(c);
+    Rng rng = Rng::substream(seed, ~std::uint64_t{0} - 1);
+    std::vector<Branch> live;
+    live.push_back({engine_.new_state(c.num_qubits()), std::vector<bool>(c.num_clbits(), false), shots, 0});
+    for (std::size_t i = 0; i < tail; ++i) {
+      const Operation& op = ops[i];
+      if (op.is_gate() && !op.condition) {
+        const std::size_t end = std::min(gate_run_end(ops, i), tail);
+        for (auto& br : live) engine_.apply_gates(&ops[i], ops.data() + end, br.psi, b);
+        i = end - 1;
+        continue;
+      }
+      std::vector<Branch> next;
+      for (auto& br : live) {
+        if (!condition_holds(op, br.clbits)) {
+          next.push_back(std::move(br));
+          continue;
+        }
+        split(op, std::move(br), rng, b, next);
+      }
+      live = std::move(next);
+      if (live.size() > max_branches) return finish_per_shot(c, i + 1, std::move(live), seed, b);
+    }
+    // The terminal measurements: each branch's shots sampled from its state.
+    std::vector<int> source(c.num_clbits(), -1);
+    std::vector<const ReadoutError*> errors(c.num_clbits(), nullptr);
+    for (std::size_t i = tail; i < ops.size(); ++i)
+      if (ops[i].kind == OpKind::measure)
+        for (std::size_t j = 0; j < ops[i].targets.size(); ++j) {
+          source[ops[i].clbits[j]] = static_cast<int>(ops[i].targets[j]);
+          errors[ops[i].clbits[j]] = ops[i].readout ? &(*ops[i].readout)[j] : nullptr;
+        }
+    bool noisy_read = false;
+    for (auto* e : errors) noisy_read = noisy_read || e != nullptr;
+    Counts counts;
+    for (std::size_t k = 0; k < live.size(); ++k) {
+      const Branch& br = live[k];
+      engine_.sample(br.psi, br.shots, Rng::substream(seed, k).bits(), [&](index_t index, std::uint64_t n) {
+        std::vector<bool> bits = br.clbits;
+        for (std::size_t cb = 0; cb < bits.size(); ++cb)
+          if (source[cb] >= 0) bits[cb] = (index >> source[cb]) & 1U;
+        if (!noisy_read) {
+          counts[format_key(bits, c.cregs())] += n;
+          return;
+        }
+        for (std::uint64_t s = 0; s < n; ++s) {
+          std::vector<bool> read = bits;
+          for (std::size_t cb = 0; cb < read.size(); ++cb)
+            if (errors[cb] != nullptr) read[cb] = errors[cb]->record(read[cb], rng.uniform());
+          ++counts[format_key(read, c.cregs())];
+        }
+      });
+    }
+    return counts;
+  }
+
   /// End of the run of unconditioned gates starting at `i`.
   static std::size_t gate_run_end(const std::vector<Operation>& ops, std::size_t i) {
     while (i < ops.size() && ops[i].is_gate() && !ops[i].condition) ++i;
@@ -199,6 +276,166 @@ class CircuitRunner {
   }
 
  private:
+  struct Branch {
+    State psi;
+    std::vector<bool> clbits;
+    std::uint64_t shots;
+    std::uint64_t first_shot;  // the shot numbers a per-shot fallback gives this group
+  };
+
+  // Where the unconditioned measurements and barriers that end the circuit begin.
+  static std::size_t terminal_tail(const Circuit& c) {
+    const auto& ops = c.operations();
+    std::size_t tail = ops.size();
+    std::vector<bool> measured(c.num_qubits(), false);
+    while (tail > 0) {
+      const Operation& op = ops[tail - 1];
+      if (op.condition || (op.kind != OpKind::measure && op.kind != OpKind::barrier)) break;
+      // A qubit measured twice at the end, or a bit written twice: keep the earlier one in the branching part.
+      bool repeat = false;
+      for (auto q : op.targets) repeat = repeat || (op.kind == OpKind::measure && measured[q]);
+      if (repeat) break;
+      for (auto q : op.targets)
+        if (op.kind == OpKind::measure) measured[q] = true;
+      --tail;
+    }
+    return tail;
+  }
+
+  // n shots split with probability p: how many take the outcome.
+  static std::uint64_t binomial(std::uint64_t n, double p, Rng& rng) {
+    if (n == 0 || p <= 0) return 0;
+    if (p >= 1) return n;
+    if (n <= 32) {
+      std::uint64_t k = 0;
+      for (std::uint64_t s = 0; s < n; ++s) k += rng.uniform() < p ? 1 : 0;
+      return k;
+    }
+    struct Bits {
+      Rng& r;
+      using result_type = std::uint64_t;
+      static constexpr result_type min() { return 0; }
+      static constexpr result_type max() { return ~result_type{0}; }
+      result_type operator()() { return r.bits(); }
+    } bits{rng};
+    return std::binomial_distribution<std::uint64_t>(n, p)(bits);
+  }
+
+  // The shots of one group split over outcomes of probabilities p (summing to about 1).
+  static std::vector<std::uint64_t> multinomial(std::uint64_t n, const std::vector<double>& p, Rng& rng) {
+    std::vector<std::uint64_t> k(p.size(), 0);
+    double rest = 0;
+    for (double x : p) rest += x;
+    for (std::size_t i = 0; i + 1 < p.size() && n > 0; ++i) {
+      k[i] = binomial(n, rest > 0 ? std::min(1.0, p[i] / rest) : 0.0, rng);
+      n -= k[i];
+      rest -= p[i];
+    }
+    if (!p.empty()) k.back() += n;
+    return k;
+  }
+
+  // `br` after `op` (its condition holds), as one or more branches appended to `out`.
+  void split(const Operation& op, Branch br, Rng& rng, const Binding& b, std::vector<Branch>& out) const {
+    switch (op.kind) {
+      case OpKind::gate:
+        engine_.apply_gate(op, br.psi, b);
+        out.push_back(std::move(br));
+        return;
+      case OpKind::barrier:
+        out.push_back(std::move(br));
+        return;
+      case OpKind::measure: {
+        std::vector<Branch> group;
+        group.push_back(std::move(br));
+        for (std::size_t j = 0; j < op.targets.size(); ++j) {
+          std::vector<Branch> after;
+          for (auto& g : group)
+            measure_split(std::move(g), op.targets[j], op.clbits[j], op.readout ? &(*op.readout)[j] : nullptr, rng,
+                          after);
+          group = std::move(after);
+        }
+        for (auto& g : group) out.push_back(std::move(g));
+        return;
+      }
+      case OpKind::reset:
+        measure_split(std::move(br), op.targets[0], -1, nullptr, rng, out);
+        return;
+      case OpKind::channel: {
+        const std::vector<double> p = engine_.branch_probabilities(op, br.psi);
+        const std::vector<std::uint64_t> k = multinomial(br.shots, p, rng);
+        std::size_t last = p.size();
+        for (std::size_t i = 0; i < p.size(); ++i)
+          if (k[i] > 0) last = i;
+        std::uint64_t first = br.first_shot;
+        for (std::size_t i = 0; i < p.size(); ++i) {
+          if (k[i] == 0) continue;
+          Branch g = i == last ? std::move(br) : Branch{br.psi, br.clbits, 0, 0};
+          g.shots = k[i];
+          g.first_shot = first;
+          first += k[i];
+          engine_.apply_branch(op, g.psi, i, p[i]);
+          out.push_back(std::move(g));
+        }
+        return;
+      }
+    }
+  }
+
+  // Splits `br` by the outcome of qubit q, recorded in clbit `cb` through
+  // `error`; cb < 0 is a reset (the outcome 1 is flipped back to 0).
+  void measure_split(Branch br, qubit_t q, long cb, const ReadoutError* error, Rng& rng,
+                     std::vector<Branch>& out) const {
+    const double p1 = engine_.probability_one(br.psi, q);
+    const std::uint64_t ones = binomial(br.shots, p1, rng), zeros = br.shots - ones;
+    const auto settle = [&](Branch g, int outcome) {
+      const double p = outcome ? p1 : 1.0 - p1;
+      if (p < 1.0) engine_.collapse(g.psi, q, outcome, p);
+      if (cb < 0) {
+        if (outcome == 1) engine_.apply_gate(make_gate(GateId::x, {q}), g.psi, {});
+        out.push_back(std::move(g));
+        return;
+      }
+      // The readout error splits the record, not the state.
+      const std::uint64_t flipped = error ? binomial(g.shots, outcome ? error->p0_given_1 : error->p1_given_0, rng) : 0;
+      if (flipped > 0 && flipped < g.shots) {
+        Branch f{g.psi, g.clbits, flipped, g.first_shot + g.shots - flipped};
+        f.clbits[static_cast<std::size_t>(cb)] = outcome == 0;
+        g.shots -= flipped;
+        g.clbits[static_cast<std::size_t>(cb)] = outcome == 1;
+        out.push_back(std::move(g));
+        out.push_back(std::move(f));
+        return;
+      }
+      g.clbits[static_cast<std::size_t>(cb)] = (outcome == 1) != (flipped > 0);
+      out.push_back(std::move(g));
+    };
+    if (ones == 0) return settle(std::move(br), 0);
+    if (zeros == 0) return settle(std::move(br), 1);
+    Branch one{br.psi, br.clbits, ones, br.first_shot + zeros};
+    br.shots = zeros;
+    settle(std::move(br), 0);
+    settle(std::move(one), 1);
+  }
+
+  // The rest of the circuit, from operation `from`, shot by shot for every group.
+  Counts finish_per_shot(const Circuit& c, std::size_t from, std::vector<Branch> groups, std::uint64_t seed,
+                         const Binding& b) const {
+    Counts counts;
+    for (auto& g : groups) {
+      State psi = g.psi;
+      std::vector<bool> clbits;
+      for (std::uint64_t s = 0; s < g.shots; ++s) {
+        if (s > 0) psi = g.psi;
+        clbits = g.clbits;
+        Rng rng = Rng::substream(seed, g.first_shot + s);
+        run_ops(c, from, psi, clbits, rng, b);
+        ++counts[format_key(clbits, c.cregs())];
+      }
+    }
+    return counts;
+  }
+
   Engine engine_;
 };
 

@@ -59,6 +59,13 @@ struct SimulatorOptions {
   /// larger request is refused at once instead of running for hours (terminal
   /// sampling costs about 35 ns a shot on a Zen 3 core, a per-shot run a whole circuit a shot).
   std::uint64_t max_shots = 1'000'000'000;
+  /// Shot branching for circuits with mid-circuit measurement, reset or
+  /// conditions: the shots advance together and split by outcome, one state
+  /// per distinct branch (CircuitRunner::run_branched); off: shot by shot.
+  bool shot_branching = true;
+  /// Most bytes the live branches' states may take together; beyond it each
+  /// branch finishes shot by shot (at least one branch is always allowed).
+  std::size_t max_branch_bytes = std::size_t{1} << 30;
   /// Most bytes the count keys of one run() may take (each distinct outcome
   /// is a string of num_clbits characters); also bounded by free memory.
   std::size_t max_counts_bytes = std::size_t{1} << 30;
@@ -73,10 +80,11 @@ struct SimulatorOptions {
  *   qsim::Counts counts = sim.run(c, 1024, 42);   // {"000": ~512, "111": ~512}
  * @endcode
  * A circuit whose measurements all come at the end is simulated once and
- * sampled in O(2^n + shots); one with mid-circuit measurement, reset,
- * classical conditions or noise channels is simulated shot by shot with
- * collapse, each channel drawing one Kraus branch per shot (a quantum
- * trajectory). DensityMatrixSimulator (noise/) gives noisy results exactly.
+ * sampled in O(2^n + shots). One with mid-circuit measurement, reset or
+ * classical conditions runs its shots together, split by outcome where an
+ * outcome is uncertain (shot branching: a few simulations when there are
+ * few distinct branches). Noise channels run shot by shot, each drawing one
+ * Kraus branch per shot (a quantum trajectory). DensityMatrixSimulator (noise/) gives noisy results exactly.
  */
 template <class T>
 class Simulator {
@@ -199,8 +207,14 @@ class Simulator {
     // Noise channels run as trajectories: one Kraus branch drawn per shot.
     const bool per_shot = c.has_mid_circuit_operations() || c.has_channels();
     check_counts_fit(c, shots, per_shot);
-    return per_shot ? runner().run_per_shot(c, shots, seed, b)
-                    : runner().run_sampled(c, shots, seed, b, "probabilities/sample");
+    if (!per_shot) return runner().run_sampled(c, shots, seed, b, "probabilities/sample");
+    // Noise alone runs as trajectories shot by shot (their branches rarely coincide).
+    if (!options_.shot_branching || !c.has_mid_circuit_operations()) return runner().run_per_shot(c, shots, seed, b);
+    const long double state_bytes =
+        std::ldexp(static_cast<long double>(sizeof(std::complex<T>)), static_cast<int>(c.num_qubits()));
+    const auto max_branches = static_cast<std::size_t>(
+        std::max(1.0L, std::min(static_cast<long double>(options_.max_branch_bytes) / state_bytes, 1e9L)));
+    return runner().run_branched(c, shots, seed, b, max_branches);
   }
 
  private:
@@ -287,6 +301,18 @@ class Simulator {
     static constexpr bool exact_channels = false;
     void apply_channel(const Operation& op, State& psi, Rng& rng) const {
       channels::apply_branch(psi, op.targets, *op.channel, rng.uniform(), sim.parallel());
+    }
+    double probability_one(const State& psi, qubit_t q) const {
+      return kernels::active_kernels<T>().probability_one(psi, q, sim.parallel());
+    }
+    void collapse(State& psi, qubit_t q, int outcome, double p) const {
+      kernels::active_kernels<T>().collapse(psi, q, outcome, p, sim.parallel());
+    }
+    std::vector<double> branch_probabilities(const Operation& op, const State& psi) const {
+      return channels::branch_probabilities(psi, op.targets, *op.channel);
+    }
+    void apply_branch(const Operation& op, State& psi, std::size_t i, double p) const {
+      channels::apply_kraus_branch(psi, op.targets, *op.channel, i, p, sim.parallel());
     }
     template <class Emit>
     void sample(const State& psi, std::uint64_t shots, std::uint64_t seed, Emit&& emit) const {
