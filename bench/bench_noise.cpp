@@ -44,6 +44,21 @@ void BM_trajectories(benchmark::State& st, unsigned n, double noise, std::uint64
       benchmark::Counter(static_cast<double>(shots), benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// Simulator::run of the noisy circuit with measure_all: trajectories, the
+// shots spread over the threads when the state is small.
+template <class T>
+void BM_noisy_run(benchmark::State& st, unsigned n, double noise, std::uint64_t shots, unsigned threads) {
+  qsim::Circuit c = noisy_ry_cnot(n, 20, noise);
+  c.measure_all();
+  qsim::SimulatorOptions o;
+  o.threads = threads;
+  const qsim::Simulator<T> sim(o);
+  std::uint64_t seed = 0;
+  for (auto _ : st) benchmark::DoNotOptimize(sim.run(c, shots, ++seed).size());
+  st.counters["shots_per_second"] =
+      benchmark::Counter(static_cast<double>(shots), benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // Time per gate of the circuit on n qubits: density matrix or state vector.
 template <class T, bool Density>
 void BM_per_gate(benchmark::State& st, unsigned n) {
@@ -60,12 +75,13 @@ void BM_per_gate(benchmark::State& st, unsigned n) {
     }
   }
   const double gates = static_cast<double>(gate_count(c));
+  // An inverted rate is time / value: nanoseconds per gate need value = gates / 1e9.
   st.counters["ns_per_gate"] =
-      benchmark::Counter(gates * 1e9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+      benchmark::Counter(gates * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   // Per gate and amplitude: the density matrix has 4^n entries, the state 2^n.
   const double amplitudes = std::ldexp(1.0, static_cast<int>(Density ? 2 * n : n));
   st.counters["ns_per_gate_amplitude"] = benchmark::Counter(
-      gates * amplitudes * 1e9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+      gates * amplitudes * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 // Dynamic circuits of the shapes in issue 16: 18 qubits with 25 resets of an
@@ -128,6 +144,12 @@ void register_all() {
     benchmark::RegisterBenchmark(("dynamic/" + name + "/per_shot/" + p).c_str(), BM_dynamic<T>, c, per_shot, false)
         ->Unit(benchmark::kMillisecond);
   }
+  for (unsigned threads : {1U, 2U})
+    benchmark::RegisterBenchmark(
+        ("noise/run/depolarizing:0.010/" + p + "/n:10/threads:" + std::to_string(threads)).c_str(), BM_noisy_run<T>,
+        10U, 0.01, 1000ULL, threads)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
   // One noiseless run of the reset circuit's gates (sampled once): the 3x target's unit.
   benchmark::RegisterBenchmark(("dynamic/resets/n:18/noiseless_once/" + p).c_str(), BM_dynamic<T>,
                                reset_circuit(18, false), 1000ULL, true)
