@@ -79,10 +79,9 @@ int run(int fine_tune_epochs) {
     std::printf("  %7.3f   %13.3f   %.3f\n", p, before.back(), after.back());
     std::fflush(stdout);
   }
-  qsim::io::write_line_chart_svg("noisy_classifier.svg",
-                                 {{"trained without noise", before}, {"fine-tuned under noise", after}},
-                                 "Two moons under noise (p = 0, 0.01, 0.02, 0.03, 0.05, 0.1)", "noise level",
-                                 "test accuracy");
+  qsim::io::write_line_chart_svg(
+      "noisy_classifier.svg", {{"trained without noise", before}, {"fine-tuned under noise", after}},
+      "Two moons under noise (p = 0, 0.01, 0.02, 0.03, 0.05, 0.1)", "noise level", "test accuracy");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("\n%.1f s in all; wrote noisy_classifier.svg\n", seconds);
   std::printf("noisy_accuracy: %.3f %.3f %.3f\n", rates.back(), before.back(), after.back());

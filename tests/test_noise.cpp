@@ -515,8 +515,8 @@ TEST_CASE("a QuantumLayer with a noise model: forward, backward and the Jacobian
   for (Eigen::Index i = 0; i < 3; ++i) {
     const std::vector<double> xi = {x(i, 0), x(i, 1)};
     const qsim::Binding b{layer.weights().data(), 2, xi.data(), 2};
-    const auto r = qsim::ml::noisy_expectations<double>(
-        model->apply(c), {obs[0], qsim::ml::readout_observable(obs[1], *model)}, b);
+    const auto r = qsim::ml::noisy_expectations<double>(model->apply(c),
+                                                        {obs[0], qsim::ml::readout_observable(obs[1], *model)}, b);
     CHECK(y(i, 0) == Approx(r.values[0]).margin(1e-12));
     CHECK(y(i, 1) == Approx(r.values[1]).margin(1e-12));
     const qsim::ml::PauliSum folded{{dy(i, 0), "Z0"}, {dy(i, 1), "Z1"}};

@@ -56,7 +56,9 @@ void check_against_exact(const qsim::Circuit& c, std::uint64_t shots, std::uint6
 }  // namespace
 
 TEMPLATE_TEST_CASE("shot branching follows the exact distribution of dynamic circuits", "[branching]", float, double) {
-  SECTION("teleportation with conditions and a reset") { check_against_exact<TestType>(qref::teleportation_circuit(), 20000, 3); }
+  SECTION("teleportation with conditions and a reset") {
+    check_against_exact<TestType>(qref::teleportation_circuit(), 20000, 3);
+  }
   SECTION("resets and measurements with certain outcomes") {
     check_against_exact<TestType>(certain_outcomes(6), 5000, 4);
   }

@@ -62,9 +62,10 @@ std::vector<qsim::Matrix> to_kraus(const py::iterable& ops) {
 void register_noise(py::module_& m) {
   auto circuit_class = py::reinterpret_borrow<py::class_<Circuit>>(m.attr("Circuit"));
   const auto q1 = [](std::int64_t q) { return to_unsigned(q, "qubit"); };
-  circuit_class.def(
-       "bit_flip", [q1](Circuit& k, double p, std::int64_t q) -> Circuit& { return k.bit_flip(p, q1(q)); },
-       py::arg("p"), py::arg("qubit"), self, "X with probability p.")
+  circuit_class
+      .def(
+          "bit_flip", [q1](Circuit& k, double p, std::int64_t q) -> Circuit& { return k.bit_flip(p, q1(q)); },
+          py::arg("p"), py::arg("qubit"), self, "X with probability p.")
       .def(
           "phase_flip", [q1](Circuit& k, double p, std::int64_t q) -> Circuit& { return k.phase_flip(p, q1(q)); },
           py::arg("p"), py::arg("qubit"), self, "Z with probability p.")

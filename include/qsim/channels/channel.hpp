@@ -318,13 +318,23 @@ inline Channel by_name(const std::string& name, const std::vector<double>& p) {
                          "amplitude_damping, generalized_amplitude_damping, phase_damping, thermal_relaxation)");
 }
 
-/// The branch of a unitary mixture that a uniform number r in [0, 1) selects.
-inline std::size_t draw_mixture_branch(const Channel& ch, double r) {
-  std::size_t i = 0;
-  double cumulative = ch.probabilities[0];
-  while (i + 1 < ch.probabilities.size() && r >= cumulative) cumulative += ch.probabilities[++i];
-  return i;
+/// The branch that a uniform number r in [0, 1) selects from probabilities p
+/// (zeros skipped); the last branch of positive probability takes any
+/// rounding remainder. p.size() when no branch has positive probability.
+inline std::size_t pick_branch(const std::vector<double>& p, double r) {
+  std::size_t chosen = p.size();
+  double cumulative = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p[i] <= 0) continue;
+    cumulative += p[i];
+    chosen = i;
+    if (r < cumulative) break;
+  }
+  return chosen;
 }
+
+/// The branch of a unitary mixture that a uniform number r in [0, 1) selects.
+inline std::size_t draw_mixture_branch(const Channel& ch, double r) { return pick_branch(ch.probabilities, r); }
 
 /// True when branch k of a unitary mixture is exactly the identity (a trajectory skips it).
 inline bool is_identity_branch(const Channel& ch, std::size_t k) {

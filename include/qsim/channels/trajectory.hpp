@@ -85,22 +85,14 @@ void apply_kraus_branch(StateVector<T>& psi, const std::vector<qubit_t>& targets
 
 /**
  * Applies one branch of `ch` on `targets` to `psi`, chosen by the uniform
- * number `r` in [0, 1): the trajectory step of the channel. The last branch
- * of positive probability takes any rounding remainder. Operations are
+ * number `r` in [0, 1) (pick_branch): the trajectory step of the channel. Operations are
  * checked by Circuit::append before they get here.
  */
 template <class T>
 void apply_branch(StateVector<T>& psi, const std::vector<qubit_t>& targets, const Channel& ch, double r,
                   const kernels::ParallelFor& par = {}) {
   const std::vector<double> p = branch_probabilities(psi, targets, ch);
-  std::size_t chosen = p.size();
-  double cumulative = 0;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (p[i] <= 0) continue;
-    cumulative += p[i];
-    chosen = i;
-    if (r < cumulative) break;
-  }
+  const std::size_t chosen = pick_branch(p, r);
   if (chosen == p.size()) throw error("channel " + ch.name + " found no branch of positive probability");
   apply_kraus_branch(psi, targets, ch, chosen, p[chosen], par);
 }

@@ -243,10 +243,6 @@ class Circuit {
   bool has_channels() const {
     return std::any_of(ops_.begin(), ops_.end(), [](const Operation& op) { return op.kind == OpKind::channel; });
   }
-  /// True when some measurement has a readout error.
-  bool has_readout_errors() const {
-    return std::any_of(ops_.begin(), ops_.end(), [](const Operation& op) { return op.readout != nullptr; });
-  }
 
   /// True when some measurement, reset or condition must be simulated per shot.
   bool has_mid_circuit_operations() const {

@@ -1,6 +1,7 @@
 #pragma once
 /// How measurements fill classical bits, shared by every simulator (one
 /// process or MPI) so that they key and condition results alike.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -34,48 +35,54 @@ inline std::size_t deterministic_prefix(const Circuit& c) {
   return prefix;
 }
 
-/// The count key of a sampled basis index for a circuit whose measurements
-/// all come at the end: each classical bit reads the last qubit measured
-/// into it (0 when none is).
+/// The count key of a sampled basis index after the measurements of
+/// operations [first, end) of a circuit, all at its end: each classical bit
+/// reads the last qubit measured into it, through that measurement's
+/// readout error if it has one; a bit no measurement there writes keeps its
+/// value in `base` (0 when `base` is empty).
 class TerminalKeys {
  public:
-  explicit TerminalKeys(const Circuit& c) : source_qubit_(c.num_clbits(), -1), cregs_(c.cregs()) {
-    for (const auto& op : c.operations())
-      if (op.kind == OpKind::measure)
-        for (std::size_t j = 0; j < op.targets.size(); ++j)
-          source_qubit_[op.clbits[j]] = static_cast<int>(op.targets[j]);
+  explicit TerminalKeys(const Circuit& c, std::size_t first = 0)
+      : source_qubit_(c.num_clbits(), -1), errors_(c.num_clbits(), nullptr), cregs_(c.cregs()) {
+    const auto& ops = c.operations();
+    for (std::size_t k = first; k < ops.size(); ++k)
+      if (ops[k].kind == OpKind::measure)
+        for (std::size_t j = 0; j < ops[k].targets.size(); ++j) {
+          source_qubit_[ops[k].clbits[j]] = static_cast<int>(ops[k].targets[j]);
+          errors_[ops[k].clbits[j]] = ops[k].readout ? &(*ops[k].readout)[j] : nullptr;
+        }
   }
-  std::string operator()(index_t i) const { return format_key(bits(i), cregs_); }
 
-  /// The key of one shot whose classical bit cb reads through errors[cb] (no error when null).
-  std::string operator()(index_t i, const std::vector<const ReadoutError*>& errors, Rng& rng) const {
-    std::vector<bool> b = bits(i);
+  /// True when some bit reads through a readout error: every shot then needs its own key.
+  bool has_readout_errors() const {
+    return std::any_of(errors_.begin(), errors_.end(), [](const ReadoutError* e) { return e != nullptr; });
+  }
+
+  /// The key of basis index i, without readout errors.
+  std::string operator()(index_t i, const std::vector<bool>& base = {}) const {
+    return format_key(bits(i, base), cregs_);
+  }
+
+  /// The key of one shot of basis index i, each bit read through its readout error (one draw per such bit).
+  std::string operator()(index_t i, Rng& rng, const std::vector<bool>& base = {}) const {
+    std::vector<bool> b = bits(i, base);
     for (std::size_t cb = 0; cb < b.size(); ++cb)
-      if (errors[cb] != nullptr) b[cb] = errors[cb]->record(b[cb], rng.uniform());
+      if (errors_[cb] != nullptr) b[cb] = errors_[cb]->record(b[cb], rng.uniform());
     return format_key(b, cregs_);
   }
 
-  std::vector<bool> bits(index_t i) const {
-    std::vector<bool> b(source_qubit_.size());
-    for (std::size_t cb = 0; cb < b.size(); ++cb) b[cb] = source_qubit_[cb] >= 0 && ((i >> source_qubit_[cb]) & 1U);
+ private:
+  std::vector<bool> bits(index_t i, const std::vector<bool>& base) const {
+    std::vector<bool> b = base.empty() ? std::vector<bool>(source_qubit_.size(), false) : base;
+    for (std::size_t cb = 0; cb < b.size(); ++cb)
+      if (source_qubit_[cb] >= 0) b[cb] = (i >> source_qubit_[cb]) & 1U;
     return b;
   }
 
- private:
   std::vector<int> source_qubit_;
+  std::vector<const ReadoutError*> errors_;
   std::vector<Register> cregs_;
 };
-
-/// For a circuit whose measurements all come at the end: the readout error
-/// of each classical bit's last measurement (null where it has none).
-inline std::vector<const ReadoutError*> terminal_readout(const Circuit& c) {
-  std::vector<const ReadoutError*> errors(c.num_clbits(), nullptr);
-  for (const auto& op : c.operations())
-    if (op.kind == OpKind::measure)
-      for (std::size_t j = 0; j < op.targets.size(); ++j)
-        errors[op.clbits[j]] = op.readout ? &(*op.readout)[j] : nullptr;
-  return errors;
-}
 
 }  // namespace detail
 QSIM_END_NAMESPACE

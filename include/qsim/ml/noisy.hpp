@@ -115,10 +115,9 @@ NoisyExpectations noisy_expectations(const Circuit& noisy, const std::vector<Pau
 }
 
 /**
- * <H> of `c` under `model` (readout errors included, see readout_observable) and its gradient with respect to every weight and
- * feature, by the parameter-shift rule on noisy expectation values (exact on
- * the density matrix; on trajectories each shifted run reuses the seeds, so
- * the estimate's noise partly cancels in the differences).
+ * <H> of `c` under `model` (readout errors included, see readout_observable) and its gradient with respect to every
+ * weight and feature, by the parameter-shift rule on noisy expectation values (exact on the density matrix; on
+ * trajectories each shifted run reuses the seeds, so the estimate's noise partly cancels in the differences).
  */
 template <class T = double>
 Gradient noisy_parameter_shift_gradient(const Circuit& c, const PauliSum& h, const Binding& b, const NoiseModel& model,

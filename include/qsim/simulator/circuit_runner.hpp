@@ -136,16 +136,15 @@ class CircuitRunner {
     std::map<index_t, std::uint64_t> by_index;
     engine_.sample(unitary_part(c, b, what), shots, seed, [&](index_t i, std::uint64_t n) { by_index[i] += n; });
     Counts counts;
-    if (!c.has_readout_errors()) {
+    if (!key.has_readout_errors()) {
       for (const auto& [i, n] : by_index) counts[key(i)] += n;
       return counts;
     }
     // Readout errors flip each shot's record: one draw per shot and bit, in
     // index order from a stream of its own, so the counts depend on the seed only.
-    const auto errors = terminal_readout(c);
     Rng rng = Rng::substream(seed, ~std::uint64_t{0});
     for (const auto& [i, n] : by_index)
-      for (std::uint64_t shot = 0; shot < n; ++shot) ++counts[key(i, errors, rng)];
+      for (std::uint64_t shot = 0; shot < n; ++shot) ++counts[key(i, rng)];
     return counts;
   }
 
@@ -213,33 +212,17 @@ class CircuitRunner {
       if (live.size() > max_branches) return finish_per_shot(c, i + 1, std::move(live), seed, b);
     }
     // The terminal measurements: each branch's shots sampled from its state.
-    std::vector<int> source(c.num_clbits(), -1);
-    std::vector<const ReadoutError*> errors(c.num_clbits(), nullptr);
-    for (std::size_t i = tail; i < ops.size(); ++i)
-      if (ops[i].kind == OpKind::measure)
-        for (std::size_t j = 0; j < ops[i].targets.size(); ++j) {
-          source[ops[i].clbits[j]] = static_cast<int>(ops[i].targets[j]);
-          errors[ops[i].clbits[j]] = ops[i].readout ? &(*ops[i].readout)[j] : nullptr;
-        }
-    bool noisy_read = false;
-    for (auto* e : errors) noisy_read = noisy_read || e != nullptr;
+    const TerminalKeys key(c, tail);
+    const bool noisy_read = key.has_readout_errors();
     Counts counts;
     for (std::size_t k = 0; k < live.size(); ++k) {
       const Branch& br = live[k];
       engine_.sample(br.psi, br.shots, Rng::substream(seed, k).bits(), [&](index_t index, std::uint64_t n) {
-        std::vector<bool> bits = br.clbits;
-        for (std::size_t cb = 0; cb < bits.size(); ++cb)
-          if (source[cb] >= 0) bits[cb] = (index >> source[cb]) & 1U;
         if (!noisy_read) {
-          counts[format_key(bits, c.cregs())] += n;
+          counts[key(index, br.clbits)] += n;
           return;
         }
-        for (std::uint64_t s = 0; s < n; ++s) {
-          std::vector<bool> read = bits;
-          for (std::size_t cb = 0; cb < read.size(); ++cb)
-            if (errors[cb] != nullptr) read[cb] = errors[cb]->record(read[cb], rng.uniform());
-          ++counts[format_key(read, c.cregs())];
-        }
+        for (std::uint64_t s = 0; s < n; ++s) ++counts[key(index, rng, br.clbits)];
       });
     }
     return counts;
