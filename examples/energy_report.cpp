@@ -6,6 +6,7 @@
 // samples, no fusion). Prints a table of time, energy and efficiency per
 // variant, writes the rows to <prefix>.csv and the energy per variant to <prefix>.svg.
 // Usage: energy_report [qubits=22] [output prefix=energy_report]
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -91,13 +92,13 @@ struct Variant {
                             : " unfused") +
            " " + std::to_string(threads) + "t";
   }
-  // Short bar label for the chart: workload, 64/32 bits, F/U fusion, threads.
+  // Short bar label for the chart: workload, 64/32 bits, F/U fusion, threads ("c64U1t").
   std::string bar() const {
     return std::string(1, workload) + (is_double ? "64" : "32") +
            (workload == 'l' ? ""
             : fused         ? "F"
                             : "U") +
-           std::to_string(threads);
+           std::to_string(threads) + "t";
   }
 };
 
@@ -246,11 +247,22 @@ int main(int argc, char** argv) {
     std::remove((prefix + ".csv").c_str());  // this run only; append_csv adds the header
     energy::append_csv(prefix + ".csv", reports);
     const bool estimated = meter.estimates();
+    // Millijoules when every bar is under a joule; the short bar names are explained in a key.
+    const bool milli = *std::max_element(joules.begin(), joules.end()) < 1;
+    if (milli)
+      for (double& j : joules) j *= 1e3;
+    qsim::io::BarChartOptions chart;
+    chart.x_label = "variant (see the key)";
+    chart.key = {{"c", "random circuit"},
+                 {"e", "training epoch, parameter shift"},
+                 {"l", "training epoch via the ML layer"},
+                 {"64 / 32", "double / float"},
+                 {"F / U", "fused / unfused"},
+                 {"1t, 2t, ...", "threads"}};
     qsim::io::write_bar_chart_svg(
         prefix + ".svg", bars, joules,
-        std::string(estimated ? "Estimated energy" : "Energy") + " per variant, " + std::to_string(n) +
-            " qubits (c circuit, e epoch, l epoch via ML layer; 64/32-bit; F fused, U unfused; threads)",
-        estimated ? "joules (estimated)" : "joules");
+        std::string(estimated ? "Estimated energy" : "Energy") + " per variant, " + std::to_string(n) + " qubits",
+        std::string(milli ? "millijoules" : "joules") + (estimated ? " (estimated)" : ""), chart);
     std::cout << "wrote " << prefix << ".csv and " << prefix << ".svg\n";
     return 0;
   });

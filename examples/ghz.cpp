@@ -30,7 +30,10 @@ int main(int argc, char** argv) {
     qsim::io::print_counts(std::cout, counts);
     std::cout << '\n';
     qsim::io::print_histogram(std::cout, counts);
-    qsim::io::write_histogram_svg("ghz_histogram.svg", counts, "3-qubit GHZ, " + std::to_string(shots) + " shots");
+    qsim::io::HistogramOptions chart;
+    chart.x_label = "measured bits (qubit 2 leftmost)";
+    qsim::io::write_histogram_svg("ghz_histogram.svg", counts, "3-qubit GHZ, " + std::to_string(shots) + " shots",
+                                  chart);
     std::cout << "wrote ghz_histogram.svg\n";
     return 0;
   });

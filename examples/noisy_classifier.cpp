@@ -60,7 +60,13 @@ int run(int fine_tune_epochs) {
   Model clean{qsim::ml::QuantumLayer<double>(c, outputs, options),
               qsim::ml::Dense(2, 1, qsim::ml::Activation::identity, 5)};
   qsim::ml::Adam adam(0.05);
-  for (int epoch = 0; epoch < 150; ++epoch) train_epoch(clean, adam, data.x_train, data.y_train);
+  {
+    qsim::io::Progress progress("epoch", 150);  // stderr: an updating line on a terminal
+    for (int epoch = 0; epoch < 150; ++epoch) {
+      const double loss = train_epoch(clean, adam, data.x_train, data.y_train);
+      progress.step(static_cast<std::size_t>(epoch + 1), "loss " + std::to_string(loss));
+    }
+  }
   std::printf("trained without noise: test accuracy %.3f\n\n", test_accuracy(clean, data));
 
   const std::vector<double> rates = {0.0, 0.01, 0.02, 0.03, 0.05, 0.1};
@@ -74,14 +80,26 @@ int run(int fine_tune_epochs) {
     noisy.quantum.set_weights(clean.quantum.weights());
     before.push_back(test_accuracy(noisy, data));
     qsim::ml::Adam tune(0.02);
-    for (int epoch = 0; epoch < fine_tune_epochs; ++epoch) train_epoch(noisy, tune, data.x_train, data.y_train);
+    if (fine_tune_epochs > 0) {
+      qsim::io::Progress progress("fine-tuning epoch", static_cast<std::size_t>(fine_tune_epochs));
+      for (int epoch = 0; epoch < fine_tune_epochs; ++epoch) {
+        const double loss = train_epoch(noisy, tune, data.x_train, data.y_train);
+        progress.step(static_cast<std::size_t>(epoch + 1),
+                      "noise " + std::to_string(p) + "  loss " + std::to_string(loss));
+      }
+    }
     after.push_back(test_accuracy(noisy, data));
     std::printf("  %7.3f   %13.3f   %.3f\n", p, before.back(), after.back());
     std::fflush(stdout);
   }
-  qsim::io::write_line_chart_svg(
-      "noisy_classifier.svg", {{"trained without noise", before}, {"fine-tuned under noise", after}},
-      "Two moons under noise (p = 0, 0.01, 0.02, 0.03, 0.05, 0.1)", "noise level", "test accuracy");
+  // Accuracy against the noise rate itself (the rates are not evenly spaced).
+  qsim::io::LineChartOptions chart;
+  chart.x = rates;
+  std::vector<qsim::io::Series> curves = {{"trained without noise", before}};
+  if (fine_tune_epochs > 0)
+    curves.push_back({"fine-tuned under noise, " + std::to_string(fine_tune_epochs) + " epochs", after});
+  qsim::io::write_line_chart_svg("noisy_classifier.svg", curves, "Two moons classifier under noise",
+                                 "noise rate p (depolarising 2p on CNOTs, readout p)", "test accuracy", chart);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("\n%.1f s in all; wrote noisy_classifier.svg\n", seconds);
   std::printf("noisy_accuracy: %.3f %.3f %.3f\n", rates.back(), before.back(), after.back());

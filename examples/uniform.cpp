@@ -31,7 +31,12 @@ int main(int argc, char** argv) {
     qsim::io::print_counts(std::cout, counts);
     std::cout << '\n';
     qsim::io::print_histogram(std::cout, counts);
-    qsim::io::write_histogram_svg("uniform_histogram.svg", counts, "H on all three qubits, then CX(0,1), CX(1,2)");
+    qsim::io::HistogramOptions chart;
+    chart.probability = true;  // each of the eight outcomes near 1/8
+    chart.x_label = "measured bits (qubit 2 leftmost)";
+    qsim::io::write_histogram_svg("uniform_histogram.svg", counts,
+                                  "H on all three qubits, then CX(0,1), CX(1,2): " + std::to_string(shots) + " shots",
+                                  chart);
     std::cout << "wrote uniform_histogram.svg\n";
     return 0;
   });

@@ -5,7 +5,9 @@
 // expectation values <Z0>, <Z1> as outputs, and a classical Dense(2 -> 1)
 // readout giving a logit; binary cross-entropy, Adam, full-batch gradients
 // from the adjoint method. Prints the progress and an energy report, writes
-// vqc_training.svg and vqc_energy.csv (one row per epoch), and ends with
+// vqc_training.svg (loss on the left axis, accuracies on the right) and
+// vqc_energy.csv (one row per epoch: the energy columns, then loss,
+// train_accuracy and test_accuracy), and ends with
 // `test_accuracy: 0.xxx`.
 // Built with MPI, `mpirun -np K vqc_classifier` trains data-parallel: each
 // rank takes a block of the training rows, gradients are summed over the
@@ -14,7 +16,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <locale>
 #include <string>
 #include <vector>
 
@@ -47,6 +51,20 @@ struct Shards {
 #endif
 };
 
+// The energy CSV layout of qsim::energy::append_csv with three more columns
+// per epoch: loss, train_accuracy, test_accuracy (this run's epochs only).
+void write_epoch_csv(const std::string& path, const std::vector<qsim::energy::Report>& reports,
+                     const std::vector<double>& loss, const std::vector<double>& train_acc,
+                     const std::vector<double>& test_acc) {
+  std::ofstream out(path);
+  out.imbue(std::locale::classic());
+  out.precision(10);
+  out << qsim::energy::csv_header() << ",loss,train_accuracy,test_accuracy\n";
+  for (std::size_t i = 0; i < reports.size(); ++i)
+    out << qsim::energy::csv_row(reports[i]) << ',' << loss[i] << ',' << train_acc[i] << ',' << test_acc[i] << '\n';
+  if (!out) throw qsim::error("could not write '" + path + "'");
+}
+
 }  // namespace
 
 int run() {
@@ -73,6 +91,9 @@ int run() {
   const qsim::energy::Meter& meter = qsim::energy::default_meter();
   qsim::energy::Scope training(meter, "training, " + std::to_string(epochs) + " epochs");
   std::vector<qsim::energy::Report> epoch_energy;
+  // Progress on stderr (root only): an updating line on a terminal, a few plain lines otherwise.
+  qsim::io::Progress progress("epoch", epochs,
+                              shards.root() ? qsim::io::Progress::Mode::automatic : qsim::io::Progress::Mode::off);
   for (int epoch = 1; epoch <= epochs; ++epoch) {
     qsim::energy::Scope scope(meter, "epoch " + std::to_string(epoch));
     quantum.zero_grad();
@@ -93,19 +114,30 @@ int run() {
     train_acc.push_back(shards.sum(moons::accuracy(logits, y_mine) * share));
     test_acc.push_back(test);
     epoch_energy.push_back(qsim::energy::make_report(scope.stop(), {0, static_cast<double>(count), 0}));
-    if (shards.root() && (epoch % 10 == 0 || epoch == 1))
+    if (shards.root() && (epoch % 10 == 0 || epoch == 1)) {
+      progress.clear();
       std::printf("epoch %3d  loss %.4f  train accuracy %.3f  test accuracy %.3f\n", epoch, losses.back(),
                   train_acc.back(), test);
+      std::fflush(stdout);
+    }
+    char metrics[64];
+    std::snprintf(metrics, sizeof metrics, "loss %.4f  test accuracy %.3f", losses.back(), test);
+    progress.step(static_cast<std::size_t>(epoch), metrics);
   }
   if (!shards.root()) return test_acc.back() >= 0.9 ? 0 : 1;
+  // Loss (left axis) and accuracies (right axis) against the epoch.
+  qsim::io::LineChartOptions chart;
+  for (int epoch = 1; epoch <= epochs; ++epoch) chart.x.push_back(epoch);
+  chart.y2_label = "accuracy";
   qsim::io::write_line_chart_svg("vqc_training.svg",
-                                 {{"train loss", losses}, {"train accuracy", train_acc}, {"test accuracy", test_acc}},
-                                 "Variational classifier on two moons", "epoch", "loss / accuracy");
+                                 {{"train loss", losses},
+                                  {"train accuracy", train_acc, qsim::io::YAxis::right},
+                                  {"test accuracy", test_acc, qsim::io::YAxis::right}},
+                                 "Variational classifier on two moons", "epoch", "binary cross-entropy loss", chart);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("%zu quantum weights, %d epochs in %.2f s; wrote vqc_training.svg\n", quantum.num_weights(), epochs,
               seconds);
-  std::remove("vqc_energy.csv");  // this run's epochs only
-  qsim::energy::append_csv("vqc_energy.csv", epoch_energy);
+  write_epoch_csv("vqc_energy.csv", epoch_energy, losses, train_acc, test_acc);
   std::fflush(stdout);
   qsim::energy::print_table(std::cout,
                             {qsim::energy::make_report(training.stop(), {0, static_cast<double>(train) * epochs, 0})});

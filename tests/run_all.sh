@@ -4,7 +4,8 @@
 #   sanitize   AddressSanitizer + UndefinedBehaviorSanitizer, -fno-sanitize-recover, at -O0 -g1:
 #              GCC 12 needs minutes per file to optimise the instrumented SIMD kernel templates
 #              (-O1: 6 min for examples/ghz.cpp, -O0: 17 s); -g1 keeps line tables for the reports
-#   portable   no -march=native for the tests either (the prebuilt kernels still pick their build at run
+#   portable   no -march=native for the tests either, the library tests only (examples and qsim-run run in
+#              the other two; the prebuilt kernels still pick their build at run
 #              time; test_kernels_header_only runs the SSE2 kernels compiled into the test)
 #   fuzz       the libFuzzer targets (clang: OpenQASM, qsim-run arguments, C++ API), 30 s each
 # Each build runs ctest; native also runs each benchmark row kind once on small n. Build folders: build-test-<name>. Pass build names to run a subset.
@@ -18,7 +19,8 @@ for b in "${builds[@]}"; do
   case "$b" in
     native) flags=(-DCMAKE_BUILD_TYPE=Release) ;;
     sanitize) flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" -DQSIM_SANITIZE=ON -DQSIM_BUILD_BENCH=OFF) ;;
-    portable) flags=(-DCMAKE_BUILD_TYPE=Release -DQSIM_NATIVE=OFF -DQSIM_BUILD_BENCH=OFF -DQSIM_BUILD_PYTHON=OFF) ;;
+    portable) flags=(-DCMAKE_BUILD_TYPE=Release -DQSIM_NATIVE=OFF -DQSIM_BUILD_BENCH=OFF -DQSIM_BUILD_PYTHON=OFF
+                     -DQSIM_BUILD_EXAMPLES=OFF -DQSIM_BUILD_CLI=OFF) ;;
     fuzz) echo "=== build: fuzz"; bash tests/fuzz/run_fuzz.sh 30 build-test-fuzz; continue ;;
     *) echo "unknown build '$b' (native, sanitize, portable, fuzz)" >&2; exit 2 ;;
   esac

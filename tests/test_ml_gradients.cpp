@@ -6,8 +6,14 @@
 #include <random>
 
 #include "support/dense_reference.hpp"
+#include "support/finite_differences.hpp"
 
 namespace {
+
+using gradcheck::finite_differences;
+using gradcheck::Inputs;
+using gradcheck::plain_expectation;
+using gradcheck::require_close;
 
 using qsim::feature;
 using qsim::weight;
@@ -19,43 +25,6 @@ using C = qsim::Circuit;
 template <class T>
 constexpr double grad_tolerance() {
   return std::is_same_v<T, float> ? 2e-4 : 1e-8;
-}
-
-struct Inputs {
-  std::vector<double> w, x;
-  qsim::Binding binding() const { return {w.data(), w.size(), x.data(), x.size()}; }
-};
-
-// <H> with the plain simulator, for finite differences.
-double plain_expectation(const C& c, const qsim::ml::PauliSum& h, const Inputs& in) {
-  qsim::Simulator<double> sim;
-  return qsim::ml::expectation(sim.statevector(c, 0, in.binding()), h);
-}
-
-// Central differences of <H> for every weight and feature.
-qsim::ml::Gradient finite_differences(const C& c, const qsim::ml::PauliSum& h, Inputs in, double step = 1e-5) {
-  qsim::ml::Gradient g;
-  for (auto* v : {&in.w, &in.x}) {
-    auto& out = v == &in.w ? g.weights : g.features;
-    for (auto& value : *v) {
-      const double keep = value;
-      value = keep + step;
-      const double up = plain_expectation(c, h, in);
-      value = keep - step;
-      const double down = plain_expectation(c, h, in);
-      value = keep;
-      out.push_back((up - down) / (2 * step));
-    }
-  }
-  return g;
-}
-
-void require_close(const std::vector<double>& a, const std::vector<double>& b, double tol) {
-  REQUIRE(a.size() == b.size());
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    INFO("entry " << i << ": " << a[i] << " vs " << b[i]);
-    CHECK(std::abs(a[i] - b[i]) <= tol);
-  }
 }
 
 // A 3-qubit observable with X, Y and Z on every qubit somewhere.

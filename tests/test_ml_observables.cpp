@@ -105,6 +105,75 @@ TEMPLATE_TEST_CASE("expectation values and H|psi> match dense matrices", "[ml][p
         10 * ref::tolerance<TestType>());
 }
 
+TEST_CASE("PauliSum reads Qiskit labels and whole sums as text", "[pauli]") {
+  const auto h = qsim::PauliSum::from_label("XIZy", 0.5);
+  REQUIRE(h.size() == 1);
+  CHECK(h.terms()[0].text() == "Y0 Z1 X3");
+  CHECK(h.terms()[0].coeff == 0.5);
+  CHECK(qsim::PauliSum::from_label("III").terms()[0].text() == "I");
+  CHECK_THROWS_WITH(qsim::PauliSum::from_label("XQ"), Catch::Contains("letter 'Q' is not one of I, X, Y, Z"));
+  CHECK_THROWS_WITH(qsim::PauliSum::from_label(""), Catch::Contains("empty Pauli label"));
+
+  const auto s = qsim::PauliSum::from_text("0.5*Z0 Z1 - X2 + 1e-3 * Y1 -2.5 + Z0 Z1");
+  REQUIRE(s.size() == 4);
+  CHECK(s.terms()[0].text() == "Z0 Z1");
+  CHECK(s.terms()[0].coeff == 1.5);  // the repeated string adds up
+  CHECK(s.terms()[1].coeff == -1.0);
+  CHECK(s.terms()[2].coeff == 1e-3);
+  CHECK(s.terms()[3].text() == "I");
+  CHECK(s.terms()[3].coeff == -2.5);
+  // text() reads back to the same sum.
+  const auto back = qsim::PauliSum::from_text(s.text());
+  REQUIRE(back.size() == s.size());
+  for (std::size_t j = 0; j < s.size(); ++j) {
+    CHECK(back.terms()[j].coeff == s.terms()[j].coeff);
+    CHECK(back.terms()[j].x_mask == s.terms()[j].x_mask);
+    CHECK(back.terms()[j].z_mask == s.terms()[j].z_mask);
+  }
+  for (const char* bad : {"", "0.5 Z0", "Z0 Z1 X", "0.5*", "Z0 * 2", "+", "Z0 - ", "Q1"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(qsim::PauliSum::from_text(bad), qsim::invalid_argument);
+  }
+}
+
+TEMPLATE_TEST_CASE("Simulator::expectation matches the dense operator, exact engines agree", "[pauli]", float, double) {
+  std::mt19937_64 rng(23);
+  const int n = 4;
+  qsim::Circuit c(n);
+  std::uniform_real_distribution<double> angle(-3, 3);
+  for (int layer = 0; layer < 3; ++layer) {
+    for (qsim::qubit_t q = 0; q < n; ++q) c.ry(angle(rng), q).rz(angle(rng), q);
+    for (qsim::qubit_t q = 0; q + 1 < n; ++q) c.cx(q, q + 1);
+  }
+  const qsim::Simulator<TestType> sim;
+  const auto psi = sim.statevector(c);
+  ref::Vec v(Eigen::Index{1} << n);
+  for (qsim::index_t i = 0; i < psi.size(); ++i) v(static_cast<Eigen::Index>(i)) = std::complex<double>(psi[i]);
+  const auto terms = random_terms(n, 6, rng);
+  const double want = (v.adjoint() * dense(terms, n) * v)(0, 0).real();
+  const auto h = to_sum(terms);
+  CHECK(std::abs(sim.expectation(c, h) - want) <= 100 * ref::tolerance<TestType>());
+  CHECK(std::abs(qsim::DensityMatrixSimulator<TestType>().expectation(c, h) - want) <=
+        100 * ref::tolerance<TestType>());
+  // GHZ: analytic values, with the sum written as text.
+  qsim::Circuit ghz(3);
+  ghz.h(0).cx(0, 1).cx(1, 2);
+  CHECK(sim.expectation(ghz, qsim::PauliSum::from_text("Z0 Z1 + 0.5*X0 X1 X2 - 2*Z0")) ==
+        Approx(1.5).margin(10 * ref::tolerance<TestType>()));
+  // Under noise, exact: depolarizing(p) shrinks <Z> by 1 - 4p/3.
+  qsim::NoiseModel model;
+  model.add_all_qubit_error(qsim::channels::depolarizing(0.3), {"x"});
+  qsim::Circuit flip(1);
+  flip.x(0);
+  CHECK(qsim::NoisySimulator<TestType>(model).expectation(flip, qsim::PauliSum{{1.0, "Z0"}}) ==
+        Approx(-(1 - 4 * 0.3 / 3)).margin(10 * ref::tolerance<TestType>()));
+  CHECK_THROWS_WITH(sim.expectation(ghz, qsim::PauliSum{{1.0, "Z3"}}), Catch::Contains("out of range"));
+  qsim::Circuit reset(1);
+  reset.reset(0);
+  CHECK_THROWS_WITH(sim.expectation(reset, qsim::PauliSum{{1.0, "Z0"}}),
+                    Catch::Contains("expectation of a circuit with reset"));
+}
+
 TEST_CASE("sampled expectation values are seeded and statistically right", "[ml][pauli][sampling]") {
   std::mt19937_64 rng(3);
   const int n = 4;

@@ -265,6 +265,8 @@ TEMPLATE_TEST_CASE("norm, amplitudes, marginals and Pauli expectations", "[mpi]"
     const double expected = (v.adjoint() * ref::kron_all(factors) * v)(0, 0).real();
     INFO("Pauli " << label);
     CHECK(qsim::mpi::expectation(dist, label) == Approx(expected).margin(tol));
+    // The same string as a weighted PauliSum, the syntax of Simulator::expectation.
+    CHECK(qsim::mpi::expectation(dist, qsim::PauliSum::from_label(label, -0.5)) == Approx(-0.5 * expected).margin(tol));
   }
   CHECK_THROWS_AS(qsim::mpi::expectation(dist, "XZ"), qsim::invalid_argument);
   CHECK_THROWS_AS(qsim::mpi::expectation(dist, std::string(n, 'Q')), qsim::invalid_argument);

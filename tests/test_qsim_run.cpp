@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -247,10 +248,97 @@ TEST_CASE("qsim-run: exit code 2 and a message on stderr for bad arguments and b
   CHECK_THAT(r.out, Catch::StartsWith("usage: qsim-run FILE.qasm"));
 }
 
+TEST_CASE("qsim-run --expectation, --npy, --draw and --progress", "[qsim-run]") {
+  const fs::path bell = write("bell.qasm", "include \"qelib1.inc\"; qreg q[2]; h q[0]; cx q[0],q[1];\n");
+  // <Z0 Z1> = 1, <X0 X1> = 1, <Z0> = 0 for the Bell state.
+  Result r = run("'" + bell.string() + "' --expectation '0.5*Z0 Z1 - 2*X0 X1 + 3*Z0'");
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Catch::StartsWith("expectation: ") && Catch::EndsWith("\n"));
+  CHECK(std::stod(r.out.substr(13)) == Approx(-1.5).margin(1e-12));
+  r = run("'" + bell.string() + "' --expectation 'Z0 Z1' --json");
+  const auto at = r.out.find("\"expectation\": ");
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stod(r.out.substr(at + 15)) == Approx(1).margin(1e-12));
+  r = run("'" + bell.string() + "' --expectation 'Z0 Z5'");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("out of range for a 2-qubit state"));
+  r = run("'" + bell.string() + "' --expectation '0.5 Z0'");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--expectation: malformed observable"));
+  // Under a noise model, exact on the density matrix: depolarizing 0.3 after x shrinks <Z0> to -(1 - 0.4).
+  const fs::path flip = write("flip.qasm", "include \"qelib1.inc\"; qreg q[1]; x q[0];\n");
+  const fs::path model =
+      write("dep_x.json", R"({"errors": [{"channel": "depolarizing", "params": [0.3], "gates": ["x"]}]})");
+  r = run("'" + flip.string() + "' --noise '" + model.string() + "' --expectation Z0");
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Catch::StartsWith("expectation: "));
+  CHECK(std::stod(r.out.substr(13)) == Approx(-0.6).margin(1e-12));
+  // Measurements do not change it on either path (the state before them).
+  const fs::path measured = write("hm.qasm", "include \"qelib1.inc\"; qreg q[1]; creg c[1]; h q[0]; measure q -> c;\n");
+  for (const char* method : {"", " --method density_matrix"}) {
+    r = run("'" + measured.string() + "' --shots 10 --expectation X0" + method);
+    REQUIRE(r.code == 0);
+    CHECK(std::stod(r.out.substr(r.out.rfind("expectation: ") + 13)) == Approx(1).margin(1e-12));
+  }
+  r = run("'" + flip.string() + "' --noise '" + model.string() + "' --method trajectories --expectation Z0");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--expectation under noise is exact"));
+
+  // .npy: NumPy's header, then the raw little-endian values.
+  const fs::path npy = work_dir() / "probs.npy";
+  r = run("'" + bell.string() + "' --probabilities --npy '" + npy.string() + "'");
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("probabilities") == std::string::npos);
+  std::ifstream in(npy, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(bytes.size() > 10);
+  CHECK(bytes.substr(0, 8) == std::string("\x93NUMPY\x01\x00", 8));
+  // Format 1.0: a little-endian header length, then the data on a 64-byte boundary.
+  const std::size_t data_at = 10 + static_cast<unsigned char>(bytes[8]) + 256u * static_cast<unsigned char>(bytes[9]);
+  CHECK(data_at % 64 == 0);
+  REQUIRE(bytes.size() == data_at + 4 * sizeof(double));
+  CHECK_THAT(bytes.substr(10, data_at - 10),
+             Catch::StartsWith("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }") && Catch::EndsWith(" \n"));
+  double probs[4];
+  std::memcpy(probs, bytes.data() + data_at, sizeof probs);
+  CHECK(probs[0] == Approx(0.5));
+  CHECK(probs[1] == 0);
+  CHECK(probs[3] == Approx(0.5));
+  const fs::path state = work_dir() / "state.npy";
+  r = run("'" + bell.string() + "' --statevector --precision float --npy '" + state.string() + "'");
+  REQUIRE(r.code == 0);
+  CHECK(fs::file_size(state) == data_at + 4 * 8);  // complex64: the same header length
+  r = run("'" + bell.string() + "' --npy x.npy");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--npy writes one array"));
+  r = run("'" + bell.string() + "' --probabilities --npy /nonexistent/dir/x.npy");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("cannot open '/nonexistent/dir/x.npy'"));
+
+  // --draw alone draws; with other output the diagram comes first.
+  r = run("'" + bell.string() + "' --draw");
+  REQUIRE(r.code == 0);
+  std::string diagram = qsim::draw(qsim::qasm::parse_file(bell.string()));
+  if (diagram.back() != '\n') diagram += '\n';
+  CHECK(r.out == diagram);
+  CHECK_THAT(r.out, Catch::Contains("q_0: ") && Catch::Contains("q_1: "));
+  r = run("'" + bell.string() + "' --draw --expectation Z0");
+  REQUIRE_THAT(r.out, Catch::StartsWith(diagram + "\n"));
+  CHECK(std::abs(std::stod(r.out.substr(r.out.rfind("expectation: ") + 13))) < 1e-12);
+
+  // --progress: plain lines on stderr, results unchanged on stdout.
+  r = run("'" + bell.string() + "' --expectation Z0 --progress");
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("expectation: "));
+  CHECK_THAT(r.err, Catch::StartsWith("qsim-run: 2 qubits, 2 operations, exact: started\n") &&
+                        Catch::Contains(": expectation (") && Catch::Contains(": done in "));
+}
+
 TEST_CASE("qsim-run --info names the kernels it runs on, --version the version", "[qsim-run][kernels]") {
   Result r = run("--version");
   CHECK(r.code == 0);
-  CHECK(r.out == std::string("qsim-run ") + qsim::version_string() + "\n");
+  CHECK_THAT(r.out, Catch::StartsWith(std::string("qsim-run ") + qsim::version_string() +
+                                      "\nkernels: " + qsim::kernels::active_kernels<double>().arch));
   r = run("--info");
   CHECK(r.code == 0);
   // qsim-run is built with the same kernel library as this test and chooses on the same CPU.

@@ -22,17 +22,22 @@ from ._qsim import (  # noqa: F401  (the public API)
     QasmError,
     ReadoutError,
     Simulator,
+    WeightGroup,
     __version__,
     angle_embedding,
     basic_entangler_layers,
     channels,
+    cos,
     energy,
     feature,
     from_qasm,
     hardware_efficient_ansatz,
+    iqp_embedding,
+    sin,
     strongly_entangling_layers,
     to_big_endian,
     weight,
+    zz_feature_map,
 )
 
 

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "bindings.hpp"
+#include "qsim/circuit/draw.hpp"
 
 namespace qsim_python {
 
@@ -53,20 +54,78 @@ void rot2(py::class_<Circuit>& c, const char* name, const char* a, const char* b
 }  // namespace
 
 void register_circuit(py::module_& m) {
-  py::class_<qsim::Param>(m, "Param", "A gate angle: a constant, or scale * w[i] + offset of a weight or feature.")
+  py::class_<qsim::Param> param(
+      m, "Param",
+      "A gate angle: a constant, scale * w[i] + offset of a weight or feature, or an expression over them "
+      "(+ - * / and qsim.sin / qsim.cos), differentiated by the chain rule.");
+  param
       .def_property_readonly("kind",
                              [](const qsim::Param& p) {
-                               return p.source == qsim::Param::Source::weight    ? "weight"
-                                      : p.source == qsim::Param::Source::feature ? "feature"
-                                                                                 : "constant";
+                               return p.source == qsim::Param::Source::weight       ? "weight"
+                                      : p.source == qsim::Param::Source::feature    ? "feature"
+                                      : p.source == qsim::Param::Source::expression ? "expression"
+                                                                                    : "constant";
                              })
       .def_readonly("index", &qsim::Param::index)
       .def_readonly("scale", &qsim::Param::scale)
       .def_readonly("offset", &qsim::Param::offset)
+      .def(
+          "value",
+          [](const qsim::Param& p, const py::object& weights, const py::object& features) {
+            return p.value(bind_values(weights, features).binding());
+          },
+          py::arg("weights") = py::none(), py::arg("features") = py::none(), "The angle for these values.")
       .def("__repr__", [](const qsim::Param& p) {
         if (p.is_constant()) return "Param(" + std::to_string(p.offset) + ")";
+        if (p.is_expression()) return "Param(" + p.expr->text() + ")";
         return std::string(p.source == qsim::Param::Source::weight ? "weight(" : "feature(") + std::to_string(p.index) +
                ", scale=" + std::to_string(p.scale) + ", offset=" + std::to_string(p.offset) + ")";
+      });
+  // Arithmetic with Params and numbers on either side.
+  param.def("__neg__", [](const qsim::Param& a) { return -a; });
+  param.def("__pos__", [](const qsim::Param& a) { return a; });
+  param.def("__add__", [](const qsim::Param& a, const py::object& b) { return a + to_param(b); });
+  param.def("__radd__", [](const qsim::Param& a, const py::object& b) { return to_param(b) + a; });
+  param.def("__sub__", [](const qsim::Param& a, const py::object& b) { return a - to_param(b); });
+  param.def("__rsub__", [](const qsim::Param& a, const py::object& b) { return to_param(b) - a; });
+  param.def("__mul__", [](const qsim::Param& a, const py::object& b) { return a * to_param(b); });
+  param.def("__rmul__", [](const qsim::Param& a, const py::object& b) { return to_param(b) * a; });
+  param.def("__truediv__", [](const qsim::Param& a, const py::object& b) { return a / to_param(b); });
+  param.def("__rtruediv__", [](const qsim::Param& a, const py::object& b) { return to_param(b) / a; });
+  m.def(
+      "sin", [](const py::object& a) { return qsim::sin(to_param(a)); }, py::arg("angle"),
+      "sin of a gate angle (a Param or a number), for angle expressions.");
+  m.def(
+      "cos", [](const py::object& a) { return qsim::cos(to_param(a)); }, py::arg("angle"),
+      "cos of a gate angle (a Param or a number), for angle expressions.");
+  py::class_<qsim::WeightGroup>(m, "WeightGroup",
+                                "Consecutive weights with a shape: w = WeightGroup((layers, qubits, 3)); w[l, q, k] "
+                                "is a Param; the next group starts at w.end.")
+      .def(py::init([](const std::vector<std::int64_t>& shape, std::int64_t first) {
+             std::vector<std::size_t> dims;
+             for (auto d : shape) dims.push_back(to_count(d, "dimension"));
+             return qsim::WeightGroup(dims, to_count(first, "first"));
+           }),
+           py::arg("shape"), py::arg("first") = 0)
+      .def_property_readonly("shape", &qsim::WeightGroup::shape)
+      .def_property_readonly("size", &qsim::WeightGroup::size)
+      .def_property_readonly("first", &qsim::WeightGroup::first)
+      .def_property_readonly("end", &qsim::WeightGroup::end)
+      .def("__len__", &qsim::WeightGroup::size)
+      .def("__getitem__",
+           [](const qsim::WeightGroup& w, const py::object& at) {
+             std::vector<std::size_t> idx;
+             if (py::isinstance<py::tuple>(at)) {
+               for (auto i : at.cast<py::tuple>()) idx.push_back(to_count(i.cast<std::int64_t>(), "index"));
+             } else {
+               idx.push_back(to_count(at.cast<std::int64_t>(), "index"));
+             }
+             return qsim::weight(w.index(idx));
+           })
+      .def("index", [](const qsim::WeightGroup& w, const std::vector<std::int64_t>& at) {
+        std::vector<std::size_t> idx;
+        for (auto i : at) idx.push_back(to_count(i, "index"));
+        return w.index(idx);
       });
   using Source = qsim::Param (*)(std::size_t, double, double);
   for (auto [name, make, what] :
@@ -93,7 +152,32 @@ void register_circuit(py::module_& m) {
       .def_property_readonly("num_weights", &Circuit::num_weights)
       .def_property_readonly("num_features", &Circuit::num_features)
       .def("__len__", &Circuit::size)
-      .def("copy", [](const Circuit& k) { return Circuit(k); })
+      .def("copy", &Circuit::copy)
+      .def("inverse", &Circuit::inverse,
+           "The inverse: operations reversed, each gate inverted (measure, reset, channels and conditions refused).")
+      .def(
+          "compose",
+          [](const Circuit& k, const Circuit& other, const py::object& qubits, const py::object& clbits, bool front) {
+            return k.compose(other, qubits.is_none() ? std::vector<qsim::qubit_t>{} : to_qubits(qubits, "qubit"),
+                             clbits.is_none() ? std::vector<qsim::clbit_t>{} : to_qubits(clbits, "classical bit"),
+                             front);
+          },
+          py::arg("other"), py::arg("qubits") = py::none(), py::arg("clbits") = py::none(), py::arg("front") = false,
+          "A new circuit: this one, then `other` with its qubit j on qubits[j] (before it when front).")
+      .def("depth", &Circuit::depth, "The longest path of operations on any wire (barriers add none), as Qiskit.")
+      .def(
+          "count_ops",
+          [](const Circuit& k) {
+            py::dict d;  // insertion order: most frequent first
+            for (const auto& [name, n] : k.count_ops()) d[py::str(name)] = n;
+            return d;
+          },
+          "Operations by name, most frequent first.")
+      .def_property_readonly("num_parameters", &Circuit::num_parameters)
+      .def(
+          "draw", [](const Circuit& k, std::int64_t width) { return qsim::draw(k, to_unsigned(width, "width")); },
+          py::arg("width") = 80, "A text diagram in Qiskit's style, folded at `width` columns (0: never).")
+      .def("__str__", [](const Circuit& k) { return qsim::draw(k); })
       .def("to_qasm", &qsim::qasm::to_qasm, "The circuit as OpenQASM 2.0 text.")
       .def("__repr__", [](const Circuit& k) {
         return "<qsim.Circuit: " + std::to_string(k.num_qubits()) + " qubits, " + std::to_string(k.num_clbits()) +
@@ -174,6 +258,19 @@ void register_circuit(py::module_& m) {
       py::arg("qubit"), py::arg("clbit"), self);
   c.def("measure_all", &Circuit::measure_all, self,
         "Adds a register 'meas' and measures qubit i into its bit i, as Qiskit does.");
+  c.def(
+      "prepare_state",
+      [](Circuit& k, const std::vector<std::complex<double>>& amplitudes, const py::object& qubits) -> Circuit& {
+        return k.prepare_state(amplitudes, to_qubits(qubits, "qubit"));
+      },
+      py::arg("amplitudes"), py::arg("qubits"), self,
+      "Maps |0...0> on `qubits` to `amplitudes` (norm 1; bit j of an index is qubits[j]).");
+  c.def(
+      "initialize",
+      [](Circuit& k, const std::vector<std::complex<double>>& amplitudes, const py::object& qubits) -> Circuit& {
+        return k.initialize(amplitudes, to_qubits(qubits, "qubit"));
+      },
+      py::arg("amplitudes"), py::arg("qubits"), self, "Resets `qubits`, then prepare_state (Qiskit's initialize).");
   c.def(
       "reset", [](Circuit& k, std::int64_t q) -> Circuit& { return k.reset(to_unsigned(q, "qubit")); },
       py::arg("qubit"), self);

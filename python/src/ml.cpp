@@ -148,6 +148,23 @@ void register_ml(py::module_& m) {
                       to_count(first_weight, "first_weight"));
         },
         py::arg("circuit"), py::arg("layers"), py::arg("qubits"), py::arg("first_weight") = 0, doc);
+  // Feature maps: (circuit, features, repetitions, first feature).
+  using FeatureMap = void (*)(qsim::Circuit&, unsigned, std::size_t, std::size_t);
+  for (auto [name, make, repetitions, default_repetitions, doc] :
+       {std::tuple<const char*, FeatureMap, const char*, std::int64_t, const char*>{
+            "zz_feature_map", &qsim::ml::zz_feature_map, "reps", 2,
+            "Qiskit's ZZFeatureMap (full entanglement): P(2 x_i) and P(2 (pi - x_i)(pi - x_j)) between CXs."},
+        {"iqp_embedding", &qsim::ml::iqp_embedding, "n_repeats", 1,
+         "PennyLane's IQPEmbedding: H, RZ(x_i), then RZZ(x_i x_j) on every pair."}})
+    m.def(
+        name,
+        [make = make, repetitions = repetitions](qsim::Circuit& c, std::int64_t features, std::int64_t reps,
+                                                 std::int64_t first_feature) {
+          make(c, to_unsigned(features, "number of features"), to_count(reps, repetitions),
+               to_count(first_feature, "first_feature"));
+        },
+        py::arg("circuit"), py::arg("num_features"), py::arg(repetitions) = default_repetitions,
+        py::arg("first_feature") = 0, doc);
 }
 
 }  // namespace qsim_python

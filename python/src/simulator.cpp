@@ -104,8 +104,9 @@ class PySimulator {
   double expectation(const py::object& what, const qsim::ml::PauliSum& h, const BoundValues& v) const {
     if (py::isinstance<qsim::Circuit>(what)) {
       const auto c = what.cast<qsim::Circuit>();
-      if (single_) return expect(simulate<float>(c, 0, v), h);
-      return expect(simulate<double>(c, 0, v), h);
+      py::gil_scoped_release nogil;
+      return single_ ? qsim::Simulator<float>(options_).expectation(c, h, v.binding())
+                     : qsim::Simulator<double>(options_).expectation(c, h, v.binding());
     }
     // A state vector from numpy: its own dtype decides the precision.
     const auto arr = py::array::ensure(what);
@@ -178,6 +179,11 @@ void register_simulator(py::module_& m) {
                                for (const auto& t : h.terms()) out.emplace_back(t.coeff, t.text());
                                return out;
                              })
+      .def_static("from_label", &qsim::PauliSum::from_label, py::arg("label"), py::arg("coeff") = 1.0,
+                  "Qiskit's label: one letter per qubit, the last one qubit 0 (\"XIZ\": Z on qubit 0).")
+      .def_static("from_text", &qsim::PauliSum::from_text, py::arg("text"),
+                  "A whole sum as text: \"0.5*Z0 Z1 - X2 + 0.25\".")
+      .def("text", &qsim::PauliSum::text, "The sum as text that from_text reads back.")
       .def_property_readonly("num_qubits", &qsim::ml::PauliSum::width)
       .def("__len__", &qsim::ml::PauliSum::size)
       .def("__repr__", [](const qsim::ml::PauliSum& h) {

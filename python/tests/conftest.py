@@ -10,7 +10,7 @@ import pytest
 def qsim_run():
     exe = os.environ.get("QSIM_RUN_EXE") or shutil.which("qsim-run")
     if not exe or not os.path.exists(exe):
-        pytest.skip("qsim-run (the C++ runner) is not built: configure with QSIM_BUILD_EXAMPLES=ON")
+        pytest.skip("qsim-run (the C++ runner) is not built: configure with QSIM_BUILD_CLI=ON")
     return exe
 
 

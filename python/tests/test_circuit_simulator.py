@@ -333,3 +333,150 @@ def test_cache_blocking_gives_the_unblocked_state():
         qsim.Simulator(cache_blocking="sometimes")
     with pytest.raises(ValueError, match="chunk_qubits 31"):
         qsim.Simulator(chunk_qubits=31)
+
+
+def dense_unitary(c):
+    """The circuit's unitary, column by column from basis states prepared with x gates."""
+    n = c.num_qubits
+    cols = []
+    for k in range(2**n):
+        prep = qsim.Circuit(n)
+        for q in range(n):
+            if (k >> q) & 1:
+                prep.x(q)
+        cols.append(qsim.Simulator().statevector(prep.compose(c)))
+    return np.array(cols).T
+
+
+def test_circuit_algebra_inverse_compose_depth_count_ops():
+    rng = np.random.default_rng(3)
+    c = random_circuit(3, 30, rng)
+    u = dense_unitary(c)
+    assert np.abs(dense_unitary(c.inverse()) - u.conj().T).max() < 1e-10
+    assert np.abs(qsim.Simulator().statevector(c.compose(c.inverse()))[0]) == pytest.approx(1, abs=1e-10)
+    bell = qsim.Circuit(2)
+    bell.h(0).cx(0, 1)
+    big = qsim.Circuit(3)
+    mapped = big.compose(bell, qubits=[2, 0])
+    sv = qsim.Simulator().statevector(mapped)
+    assert abs(sv[0b000]) ** 2 == pytest.approx(0.5) and abs(sv[0b101]) ** 2 == pytest.approx(0.5)
+    assert len(big) == 0  # compose returns a new circuit
+    ghz = qsim.Circuit(3)
+    ghz.h(0).cx(0, 1).cx(1, 2).measure_all()
+    assert ghz.depth() == 4
+    assert list(ghz.count_ops().items()) == [("measure", 3), ("cx", 2), ("h", 1), ("barrier", 1)]
+    p = qsim.Circuit(1)
+    p.rx(qsim.weight(0), 0).ry(qsim.feature(2), 0).rz(qsim.weight(0), 0)
+    assert p.num_parameters == 2
+    with pytest.raises(ValueError, match="measure .* has no inverse"):
+        ghz.inverse()
+    with pytest.raises(ValueError, match="out of range"):
+        big.compose(bell, qubits=[0, 3])
+
+
+def test_prepare_state_and_initialize():
+    rng = np.random.default_rng(8)
+    amps = rng.normal(size=8) + 1j * rng.normal(size=8)
+    amps /= np.linalg.norm(amps)
+    c = qsim.Circuit(3)
+    c.prepare_state(amps, [0, 1, 2])
+    assert np.abs(qsim.Simulator().statevector(c) - amps).max() < 1e-12
+    d = qsim.Circuit(2)
+    d.x(0).initialize([0, 1, 0, 0], [1, 0])  # bit 0 of the index is qubit 1: |q1=1, q0=0>
+    assert abs(qsim.Simulator().statevector(d, seed=1)[0b10]) == pytest.approx(1, abs=1e-12)
+    with pytest.raises(ValueError, match="norm"):
+        qsim.Circuit(1).prepare_state([1, 1], [0])
+
+
+def test_pauli_sum_from_label_and_text():
+    c = qsim.Circuit(3)
+    c.h(0).cx(0, 1).cx(1, 2)
+    sim = qsim.Simulator()
+    assert sim.expectation(c, qsim.PauliSum.from_text("0.5*Z0 Z1 - X0 X1 X2 + 2")) == pytest.approx(1.5)
+    assert sim.expectation(c, qsim.PauliSum.from_label("XXX", 0.25)) == pytest.approx(0.25)
+    h = qsim.PauliSum.from_text("0.5*Z0 Z1 - X2")
+    assert qsim.PauliSum.from_text(h.text()).terms == h.terms == [(0.5, "Z0 Z1"), (-1.0, "X2")]
+    assert qsim.PauliSum.from_label("XIZ").terms == [(1.0, "Z0 X2")]
+    with pytest.raises(ValueError, match="malformed observable"):
+        qsim.PauliSum.from_text("0.5 Z0")
+
+
+def test_qsim_run_npy_is_what_numpy_loads(qsim_run, tmp_path):
+    rng = np.random.default_rng(21)
+    c = random_circuit(4, 25, rng)
+    f = tmp_path / "c.qasm"
+    f.write_text(c.to_qasm())
+    for precision, dtype in [("double", np.complex128), ("float", np.complex64)]:
+        out = tmp_path / f"state_{precision}.npy"
+        subprocess.run([qsim_run, str(f), "--statevector", "--precision", precision, "--npy", str(out)], check=True)
+        sv = np.load(out)
+        assert sv.dtype == dtype and sv.shape == (16,)
+        assert np.abs(sv - qsim.Simulator().statevector(c)).max() < 1e-6
+    out = tmp_path / "probs.npy"
+    subprocess.run([qsim_run, str(f), "--probabilities", "--npy", str(out)], check=True)
+    probs = np.load(out)
+    assert probs.dtype == np.float64 and np.abs(probs - qsim.Simulator().probabilities(c)).max() < 1e-12
+    value = subprocess.run([qsim_run, str(f), "--expectation", "0.5*Z0 Z1 - X2"], capture_output=True, text=True,
+                           check=True).stdout
+    assert float(value.split(":")[1]) == pytest.approx(
+        qsim.Simulator().expectation(c, qsim.PauliSum.from_text("0.5*Z0 Z1 - X2")), abs=1e-12)
+
+
+def test_angle_expressions_weight_groups_and_feature_maps():
+    w, x = qsim.weight, qsim.feature
+    e = (math.pi - x(0)) * (math.pi - x(1))
+    assert e.kind == "expression"
+    assert e.value(features=[0.4, 2.5]) == pytest.approx((math.pi - 0.4) * (math.pi - 2.5))
+    assert (2 * w(3) + 0.5).kind == "weight"  # affine results stay affine
+    s = qsim.sin(w(0)) * x(0) / 2
+    assert s.value(weights=[0.7], features=[1.5]) == pytest.approx(math.sin(0.7) * 1.5 / 2)
+    # Gradients through the expression: the torch layer against finite differences.
+    c = qsim.Circuit(2)
+    c.h(0).ry(qsim.sin(w(0)) * x(0), 0).cx(0, 1).rz(w(1) * w(0) - x(1), 1).rx(x(0) * x(1), 1)
+    h = [qsim.PauliSum("Z0 Z1"), qsim.PauliSum("X1")]
+    weights, feats = np.array([0.3, -1.1]), np.array([0.8, 1.9])
+
+    def value(wv, fv):
+        sim = qsim.Simulator()
+        return sum(sim.expectation(c, o, weights=wv, features=fv) for o in h)
+
+    eps = 1e-6
+    fd = [(value(weights + eps * np.eye(2)[k], feats) - value(weights - eps * np.eye(2)[k], feats)) / (2 * eps)
+          for k in range(2)]
+    import torch
+    from qsim.torch import QuantumLayer
+    layer = QuantumLayer(c, h)
+    with torch.no_grad():
+        layer.weights.copy_(torch.tensor(weights))
+    out = layer(torch.tensor(feats).reshape(1, 2)).sum()
+    out.backward()
+    assert out.item() == pytest.approx(value(weights, feats), abs=1e-12)
+    assert np.allclose(layer.weights.grad.numpy(), fd, atol=1e-7)
+    # Shaped weights.
+    rot = qsim.WeightGroup((2, 3, 3))
+    assert rot[1, 2, 0].index == 15 and rot.end == 18 and rot.size == 18
+    with pytest.raises(ValueError, match="out of range for dimension 0"):
+        rot[2, 0, 0]
+    # ZZFeatureMap against the analytic phases (reps=1: H on every qubit, then diagonal phases).
+    f = np.array([0.4, -1.3])
+    zz = qsim.Circuit(2)
+    qsim.zz_feature_map(zz, 2, reps=1)
+    sv = qsim.Simulator().statevector(zz, features=f)
+    for k in range(4):
+        b0, b1 = k & 1, (k >> 1) & 1
+        phase = 2 * f[0] * b0 + 2 * f[1] * b1 + 2 * (math.pi - f[0]) * (math.pi - f[1]) * (b0 ^ b1)
+        assert abs(sv[k] - np.exp(1j * phase) / 2) < 1e-12
+    assert "P(2*(-x[0] + π)*(-x[1] + π))" in zz.draw(width=0)
+    iqp = qsim.Circuit(2)
+    qsim.iqp_embedding(iqp, 2)
+    assert dict(iqp.count_ops()) == {"h": 2, "rz": 2, "rzz": 1}
+
+
+def test_draw_prints_the_circuit():
+    c = qsim.Circuit(2)
+    c.h(0).cx(0, 1).measure_all()
+    text = c.draw()
+    assert str(c) == text
+    lines = text.split("\n")
+    assert lines[1].startswith("   q_0: ┤ H ├") and "meas: 2/" in text
+    assert len({len(line) for line in lines}) == 1  # every line equally wide

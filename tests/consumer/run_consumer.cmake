@@ -7,6 +7,7 @@ set(consumer_args -DQSIM_CONSUMER_MODE=${MODE} -DQSIM_SOURCE=${QSIM_SOURCE} -DQS
 if(MODE STREQUAL "find_package")
   execute_process(COMMAND ${CMAKE_COMMAND} -S ${QSIM_SOURCE} -B ${WORK}/qsim-build -DCMAKE_INSTALL_PREFIX=${WORK}/prefix
                           -DQSIM_BUILD_TESTS=OFF -DQSIM_BUILD_EXAMPLES=OFF -DQSIM_BUILD_BENCH=OFF -DQSIM_INSTALL=ON
+                          -DQSIM_BUILD_CLI=OFF -DQSIM_BUILD_PYTHON=OFF
                           -DQSIM_KERNEL_BUILDS=baseline
                   RESULT_VARIABLE rc)
   if(rc)

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../../examples/qsim_run_cli.hpp"
+#include "../../tools/qsim_run_cli.hpp"
 
 namespace fuzz {
 void check(bool ok, const char* what) {

@@ -1,8 +1,10 @@
 #pragma once
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "qsim/channels/channel.hpp"
@@ -239,6 +241,36 @@ class Circuit {
     throw invalid_argument("no classical register named '" + creg + "'");
   }
 
+  // Circuit algebra (defined in circuit/algebra.hpp), as in Qiskit.
+  /// A copy (C++ copies anyway; for symmetry with Qiskit and the Python API).
+  Circuit copy() const { return *this; }
+  /// The inverse: operations reversed, each gate inverted by its gate-table
+  /// rule (controls kept, angles negated, S to Sdg, ...). Measurements,
+  /// resets, channels and conditions have none and are refused.
+  Circuit inverse() const;
+  /**
+   * This circuit followed by `other` (preceded by it when `front`), whose
+   * qubit j acts on `qubits[j]` here and whose bit j writes `clbits[j]`
+   * (identity maps when empty). Registers are this circuit's; weight and
+   * feature indices are kept as they are, so both circuits share them.
+   */
+  Circuit compose(const Circuit& other, const std::vector<qubit_t>& qubits = {},
+                  const std::vector<clbit_t>& clbits = {}, bool front = false) const;
+  /// Qiskit's depth: the longest path of operations on any qubit or bit; barriers add none.
+  std::size_t depth() const;
+  /// Operations by name ("cx", "measure", ...), most frequent first (ties in order of first
+  /// appearance, as Qiskit); a k-qubit measurement counts k.
+  std::vector<std::pair<std::string, std::size_t>> count_ops() const;
+  /// Distinct weights and features the angles read.
+  std::size_t num_parameters() const;
+  /// Maps |0...0> on `qubits` to `amplitudes` (norm 1 within `tolerance`; bit j
+  /// of an index is qubits[j]): one dense unitary, for qubits known to be |0>.
+  Circuit& prepare_state(const std::vector<std::complex<double>>& amplitudes, const std::vector<qubit_t>& qubits,
+                         double tolerance = 1e-8);
+  /// Resets `qubits`, then prepare_state: any prior state (Qiskit's initialize).
+  Circuit& initialize(const std::vector<std::complex<double>>& amplitudes, const std::vector<qubit_t>& qubits,
+                      double tolerance = 1e-8);
+
   /// True when the circuit holds a noise channel.
   bool has_channels() const {
     return std::any_of(ops_.begin(), ops_.end(), [](const Operation& op) { return op.kind == OpKind::channel; });
@@ -300,7 +332,9 @@ class Circuit {
     std::size_t n = 0;
     for (const auto& op : ops_)
       for (const auto& p : op.params)
-        if (p.source == s) n = std::max(n, p.index + 1);
+        p.for_each_variable([&](Param::Source v, std::size_t i) {
+          if (v == s) n = std::max(n, i + 1);
+        });
     return n;
   }
 
@@ -316,3 +350,6 @@ class Circuit {
 };
 
 QSIM_END_NAMESPACE
+
+// The algebra members, after the class is complete.
+#include "qsim/circuit/algebra.hpp"  // IWYU pragma: export

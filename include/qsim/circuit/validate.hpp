@@ -122,8 +122,8 @@ inline void validate_operation(const Operation& op, unsigned num_qubits, unsigne
   if (!op.clbits.empty()) throw invalid_argument("gate " + what() + " takes no classical bits");
   for (const auto& p : op.params)
     if (!p.is_finite())
-      throw invalid_argument("angle of " + what() + " is not finite (" + p.describe() + ", scale " +
-                             std::to_string(p.scale) + ")");
+      throw invalid_argument("angle of " + what() + " is not finite (" + p.describe() +
+                             (p.is_expression() ? std::string(")") : ", scale " + std::to_string(p.scale) + ")"));
   if (op.gate == GateId::unitary) {
     if (!op.matrix) throw invalid_argument("unitary gate " + what() + " has no matrix");
     if (!op.params.empty()) throw invalid_argument("unitary gate " + what() + " takes no angles");

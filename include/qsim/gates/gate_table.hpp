@@ -63,6 +63,14 @@ enum class AngleRule : unsigned char {
   u          // theta by the rotation rule; phi, lambda, gamma multiply some entries by e^{i angle}
 };
 
+/// How a gate's inverse is written (circuit/algebra.hpp).
+enum class InverseRule : unsigned char {
+  partner,  // another fixed gate (itself for the Hermitian ones): s -> sdg, h -> h
+  negate,   // the same gate with every angle negated: rx(t) -> rx(-t)
+  u,        // u(t, p, l[, g]) -> u(-t, -l, -p[, -g])
+  adjoint   // no gate of the table: the adjoint matrix as a user unitary
+};
+
 struct GateInfo {
   GateId id;
   const char* name;      // qsim's and Qiskit's name of the base gate
@@ -70,6 +78,8 @@ struct GateInfo {
   unsigned num_params;   // the minimum; u takes an optional 4th (global phase, for cu)
   GateClass kind;
   AngleRule angles;
+  InverseRule inverse;
+  GateId inverse_partner;  // InverseRule::partner only
   /// The matrix for `num_params` (or more) angles; nullptr for unitary.
   Matrix (*matrix)(const std::vector<double>& angles);
 };
@@ -83,97 +93,98 @@ using cd = std::complex<double>;
 inline constexpr cd imag_unit{0, 1};
 
 inline const GateInfo gate_table[] = {
-    {GateId::i, "id", 1, 0, GateClass::diagonal, AngleRule::none,
+    {GateId::i, "id", 1, 0, GateClass::diagonal, AngleRule::none, InverseRule::partner, GateId::i,
      [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, 1};
      }},
-    {GateId::x, "x", 1, 0, GateClass::permutation, AngleRule::none,
+    {GateId::x, "x", 1, 0, GateClass::permutation, AngleRule::none, InverseRule::partner, GateId::x,
      [](const std::vector<double>&) -> Matrix {
        return {0, 1, 1, 0};
      }},
-    {GateId::y, "y", 1, 0, GateClass::dense, AngleRule::none,
+    {GateId::y, "y", 1, 0, GateClass::dense, AngleRule::none, InverseRule::partner, GateId::y,
      [](const std::vector<double>&) -> Matrix {
        return {0, -imag_unit, imag_unit, 0};
      }},
-    {GateId::z, "z", 1, 0, GateClass::diagonal, AngleRule::none,
+    {GateId::z, "z", 1, 0, GateClass::diagonal, AngleRule::none, InverseRule::partner, GateId::z,
      [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, -1};
      }},
-    {GateId::h, "h", 1, 0, GateClass::dense, AngleRule::none,
+    {GateId::h, "h", 1, 0, GateClass::dense, AngleRule::none, InverseRule::partner, GateId::h,
      [](const std::vector<double>&) -> Matrix {
        const double r = 1.0 / std::sqrt(2.0);
        return {r, r, r, -r};
      }},
-    {GateId::s, "s", 1, 0, GateClass::diagonal, AngleRule::none,
+    {GateId::s, "s", 1, 0, GateClass::diagonal, AngleRule::none, InverseRule::partner, GateId::sdg,
      [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, imag_unit};
      }},
-    {GateId::sdg, "sdg", 1, 0, GateClass::diagonal, AngleRule::none,
+    {GateId::sdg, "sdg", 1, 0, GateClass::diagonal, AngleRule::none, InverseRule::partner, GateId::s,
      [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, -imag_unit};
      }},
-    {GateId::t, "t", 1, 0, GateClass::diagonal, AngleRule::none,
+    {GateId::t, "t", 1, 0, GateClass::diagonal, AngleRule::none, InverseRule::partner, GateId::tdg,
      [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, std::polar(1.0, pi / 4)};
      }},
-    {GateId::tdg, "tdg", 1, 0, GateClass::diagonal, AngleRule::none,
+    {GateId::tdg, "tdg", 1, 0, GateClass::diagonal, AngleRule::none, InverseRule::partner, GateId::t,
      [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, std::polar(1.0, -pi / 4)};
      }},
-    {GateId::sx, "sx", 1, 0, GateClass::dense, AngleRule::none,
+    {GateId::sx, "sx", 1, 0, GateClass::dense, AngleRule::none, InverseRule::partner, GateId::sxdg,
      [](const std::vector<double>&) -> Matrix {
        return {cd(0.5, 0.5), cd(0.5, -0.5), cd(0.5, -0.5), cd(0.5, 0.5)};
      }},
-    {GateId::sxdg, "sxdg", 1, 0, GateClass::dense, AngleRule::none,
+    {GateId::sxdg, "sxdg", 1, 0, GateClass::dense, AngleRule::none, InverseRule::partner, GateId::sx,
      [](const std::vector<double>&) -> Matrix {
        return {cd(0.5, -0.5), cd(0.5, 0.5), cd(0.5, 0.5), cd(0.5, -0.5)};
      }},
-    {GateId::rx, "rx", 1, 1, GateClass::dense, AngleRule::rotation,
+    {GateId::rx, "rx", 1, 1, GateClass::dense, AngleRule::rotation, InverseRule::negate, GateId::rx,
      [](const std::vector<double>& a) -> Matrix {
        const double co = std::cos(a[0] / 2), si = std::sin(a[0] / 2);
        return {co, -imag_unit * si, -imag_unit * si, co};
      }},
-    {GateId::ry, "ry", 1, 1, GateClass::dense, AngleRule::rotation,
+    {GateId::ry, "ry", 1, 1, GateClass::dense, AngleRule::rotation, InverseRule::negate, GateId::ry,
      [](const std::vector<double>& a) -> Matrix {
        const double co = std::cos(a[0] / 2), si = std::sin(a[0] / 2);
        return {co, -si, si, co};
      }},
-    {GateId::rz, "rz", 1, 1, GateClass::diagonal, AngleRule::rotation,
+    {GateId::rz, "rz", 1, 1, GateClass::diagonal, AngleRule::rotation, InverseRule::negate, GateId::rz,
      [](const std::vector<double>& a) -> Matrix {
        return {std::polar(1.0, -a[0] / 2), 0, 0, std::polar(1.0, a[0] / 2)};
      }},
-    {GateId::p, "p", 1, 1, GateClass::diagonal, AngleRule::phase,
+    {GateId::p, "p", 1, 1, GateClass::diagonal, AngleRule::phase, InverseRule::negate, GateId::p,
      [](const std::vector<double>& a) -> Matrix {
        return {1, 0, 0, std::polar(1.0, a[0])};
      }},
-    {GateId::u, "u", 1, 3, GateClass::dense, AngleRule::u,
+    {GateId::u, "u", 1, 3, GateClass::dense, AngleRule::u, InverseRule::u, GateId::u,
      [](const std::vector<double>& a) -> Matrix {
        const double co = std::cos(a[0] / 2), si = std::sin(a[0] / 2);
        const cd g = a.size() > 3 ? std::polar(1.0, a[3]) : cd(1.0);
        return {g * co, -g * std::polar(si, a[2]), g * std::polar(si, a[1]), g * std::polar(co, a[1] + a[2])};
      }},
-    {GateId::swap, "swap", 2, 0, GateClass::permutation, AngleRule::none,
+    {GateId::swap, "swap", 2, 0, GateClass::permutation, AngleRule::none, InverseRule::partner, GateId::swap,
      [](const std::vector<double>&) -> Matrix { return {1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1}; }},
-    {GateId::iswap, "iswap", 2, 0, GateClass::dense, AngleRule::none,
+    {GateId::iswap, "iswap", 2, 0, GateClass::dense, AngleRule::none, InverseRule::adjoint, GateId::iswap,
      [](const std::vector<double>&) -> Matrix {
        return {1, 0, 0, 0, 0, 0, imag_unit, 0, 0, imag_unit, 0, 0, 0, 0, 0, 1};
      }},
-    {GateId::rxx, "rxx", 2, 1, GateClass::dense, AngleRule::rotation,
+    {GateId::rxx, "rxx", 2, 1, GateClass::dense, AngleRule::rotation, InverseRule::negate, GateId::rxx,
      [](const std::vector<double>& a) -> Matrix {
        const cd co = std::cos(a[0] / 2), ms = -imag_unit * std::sin(a[0] / 2);
        return {co, 0, 0, ms, 0, co, ms, 0, 0, ms, co, 0, ms, 0, 0, co};
      }},
-    {GateId::ryy, "ryy", 2, 1, GateClass::dense, AngleRule::rotation,
+    {GateId::ryy, "ryy", 2, 1, GateClass::dense, AngleRule::rotation, InverseRule::negate, GateId::ryy,
      [](const std::vector<double>& a) -> Matrix {
        const cd co = std::cos(a[0] / 2), ms = -imag_unit * std::sin(a[0] / 2);
        return {co, 0, 0, -ms, 0, co, ms, 0, 0, ms, co, 0, -ms, 0, 0, co};
      }},
-    {GateId::rzz, "rzz", 2, 1, GateClass::diagonal, AngleRule::rotation,
+    {GateId::rzz, "rzz", 2, 1, GateClass::diagonal, AngleRule::rotation, InverseRule::negate, GateId::rzz,
      [](const std::vector<double>& a) -> Matrix {
        const cd e0 = std::polar(1.0, -a[0] / 2), e1 = std::polar(1.0, a[0] / 2);
        return {e0, 0, 0, 0, 0, e1, 0, 0, 0, 0, e1, 0, 0, 0, 0, e0};
      }},
-    {GateId::unitary, "unitary", 0, 0, GateClass::dense, AngleRule::none, nullptr},
+    {GateId::unitary, "unitary", 0, 0, GateClass::dense, AngleRule::none, InverseRule::adjoint, GateId::unitary,
+     nullptr},
 };
 static_assert(sizeof(gate_table) / sizeof(gate_table[0]) == num_gate_ids, "one GateInfo per GateId");
 }  // namespace detail

@@ -109,17 +109,14 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
   std::vector<bool> done(ops.size(), false);
   StateVector<T> scratch(0);  // for gates on several targets; allocated by the first one
   const auto add_gradient = [&](const Param& p, double re_term) {
-    const double g = 2.0 * re_term * p.scale;
-    if (p.source == Param::Source::weight) {
-      if (dw) dw[p.index] += g;
-    } else if (dx) {
-      dx[p.index] += g;
-    }
+    p.for_each_partial(b, [&](Param::Source s, std::size_t index, double d) {
+      double* out = s == Param::Source::weight ? dw : dx;
+      if (out) out[index] += 2.0 * re_term * d;
+    });
   };
   // An uncontrolled RY/RZ whose one angle is trainable: these pair up.
   const auto pairable = [&](const Operation& op) {
-    return op.is_gate() && detail::is_plain_rotation(op.gate, op.controls.size()) && !op.params[0].is_constant() &&
-           op.params[0].scale != 0;
+    return op.is_gate() && detail::is_plain_rotation(op.gate, op.controls.size()) && op.params[0].is_trainable();
   };
   for (std::size_t i = ops.size(); i-- > 0;) {
     const Operation& op = ops[i];
@@ -159,7 +156,7 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
     slots.clear();
     for (const auto& p : op.params) angles.push_back(p.value(b));
     for (std::size_t j = 0; j < op.params.size(); ++j) {
-      if (op.params[j].is_constant() || op.params[j].scale == 0) continue;
+      if (!op.params[j].is_trainable()) continue;
       derivs.push_back(multiply(gate_matrix_derivative(op.gate, angles, j), u_dag, dim));
       slots.push_back(&op.params[j]);
     }

@@ -77,7 +77,7 @@ class BatchEngine {
       for (const auto& t : observables[o].terms()) {
         terms_.x.push_back(t.x_mask);
         terms_.z.push_back(t.z_mask);
-        terms_.w.push_back(t.coeff * detail::i_power(t.num_y()));
+        terms_.w.push_back(t.coeff * t.phase());
         terms_.output.push_back(o);
       }
     std::size_t offset = 0;
@@ -256,7 +256,7 @@ class BatchEngine {
                     std::complex<double>(rho[(2 * e) * lanes + b], rho[(2 * e + 1) * lanes + b]))
                        .real();
             }
-            add_gradient(s.slots[j].param, 2 * g, col, dw, dxt);
+            add_gradient(s.slots[j].param, 2 * g, w, xt, col, dw, dxt);
           }
         }
         continue;
@@ -273,7 +273,7 @@ class BatchEngine {
           for (std::size_t b = 0; b < lanes; ++b) g[b] += mr * rr[b] - mi * ri[b];
         }
         for (std::size_t b = 0; b < blk.count; ++b)
-          add_gradient(s.slots[j].param, 2 * grad[b], static_cast<Eigen::Index>(first + b), dw, dxt);
+          add_gradient(s.slots[j].param, 2 * grad[b], w, xt, static_cast<Eigen::Index>(first + b), dw, dxt);
       }
     }
     for (auto* v : {&lam, &weights, &udag, &scratch}) values_->give(std::move(*v));
@@ -337,7 +337,7 @@ class BatchEngine {
         ks.apply_matrix(psi, s.targets, s.controls, udag, par, s.kind);
         ks.apply_matrix(lam, s.targets, s.controls, udag, par, s.kind);
       }
-      for (std::size_t j = 0; j < s.slots.size(); ++j) add_gradient(s.slots[j].param, 2 * acc[j], col, dw, dxt);
+      for (std::size_t j = 0; j < s.slots.size(); ++j) add_gradient(s.slots[j].param, 2 * acc[j], w, xt, col, dw, dxt);
     }
   }
 
@@ -354,8 +354,15 @@ class BatchEngine {
     return v;
   }
 
-  static void add_gradient(const Param& p, double g, Eigen::Index col, Eigen::MatrixXd& dw, Eigen::MatrixXd& dxt) {
-    (p.source == Param::Source::weight ? dw : dxt)(static_cast<Eigen::Index>(p.index), col) += g * p.scale;
+  static void add_gradient(const Param& p, double g, const Eigen::VectorXd& w, const Eigen::MatrixXd& xt,
+                           Eigen::Index col, Eigen::MatrixXd& dw, Eigen::MatrixXd& dxt) {
+    if (!p.is_expression()) {  // the affine fast path: no binding needed
+      (p.source == Param::Source::weight ? dw : dxt)(static_cast<Eigen::Index>(p.index), col) += g * p.scale;
+      return;
+    }
+    p.for_each_partial(binding(w, xt, col), [&](Param::Source s, std::size_t index, double d) {
+      (s == Param::Source::weight ? dw : dxt)(static_cast<Eigen::Index>(index), col) += g * d;
+    });
   }
 
   // The matrix of a per-sample step for every lane of the block (padding
@@ -382,11 +389,10 @@ class BatchEngine {
       kb.rotation_lanes(op.gate, angle.data(), lanes, lm);
       return;
     }
-    const std::vector<double> zeros(num_features_, 0.0);
+    // Padding lanes repeat the block's first sample: its angles are finite
+    // (feature values 0 could divide by zero in an angle expression).
     for (std::size_t b = 0; b < lanes; ++b) {
-      const Binding bind = b < blk.count
-                               ? binding(w, xt, static_cast<Eigen::Index>(blk.first + b))
-                               : Binding{w.data(), static_cast<std::size_t>(w.size()), zeros.data(), zeros.size()};
+      const Binding bind = binding(w, xt, static_cast<Eigen::Index>(blk.first + (b < blk.count ? b : 0)));
       const Matrix u = Program::matrix(s, bind);
       for (std::size_t e = 0; e < u.size(); ++e) {
         lm[(2 * e) * lanes + b] = static_cast<T>(u[e].real());

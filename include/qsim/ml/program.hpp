@@ -51,7 +51,8 @@ struct ProgramStep {
   /// One RX/RY/RZ/P on a feature: its matrix is a cosine and a sine per
   /// sample and dU/dt U^dagger does not depend on the angle.
   bool simple_per_sample() const {
-    if (!per_sample || factors.size() != 1) return false;
+    // One rotation whose angle is affine: the engines evaluate it lane by lane without a Binding.
+    if (!per_sample || factors.size() != 1 || factors[0].params[0].is_expression()) return false;
     const GateId g = factors[0].gate;
     return g == GateId::rx || g == GateId::ry || g == GateId::rz || g == GateId::p;
   }
@@ -149,18 +150,17 @@ class Program {
  private:
   static bool reads_feature(const Operation& op) {
     for (const auto& p : op.params)
-      if (p.source == Param::Source::feature) return true;
+      if (p.reads(Param::Source::feature)) return true;
     return false;
   }
   static std::size_t trainable(const Operation& op) {
     std::size_t k = 0;
-    for (const auto& p : op.params) k += !p.is_constant() && p.scale != 0;
+    for (const auto& p : op.params) k += p.is_trainable();
     return k;
   }
   static void add_factor(ProgramStep& s, const Operation& op) {
     for (std::size_t j = 0; j < op.params.size(); ++j)
-      if (!op.params[j].is_constant() && op.params[j].scale != 0)
-        s.slots.push_back({s.factors.size(), j, op.params[j]});
+      if (op.params[j].is_trainable()) s.slots.push_back({s.factors.size(), j, op.params[j]});
     s.factors.push_back(op);
   }
   static ProgramStep start_step(const Operation& op) {

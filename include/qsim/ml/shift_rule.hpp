@@ -66,7 +66,9 @@ struct ShiftPlan {
       const auto f = [&](int s) { return y(row + s); };
       const double d = a.four_term ? c_plus * (f(0) - f(1)) - c_minus * (f(2) - f(3)) : (f(0) - f(1)) / 2;
       row += a.four_term ? 4 : 2;
-      (a.param.source == Param::Source::weight ? g.weights : g.features)[a.param.index] += a.param.scale * d;
+      a.param.for_each_partial(b, [&](Param::Source s, std::size_t index, double partial) {
+        (s == Param::Source::weight ? g.weights : g.features)[index] += partial * d;
+      });
     }
     return g;
   }

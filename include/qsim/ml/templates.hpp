@@ -50,6 +50,42 @@ inline void angle_embedding(Circuit& c, std::size_t num_features, Rotation rot =
 }
 
 /**
+ * Qiskit's ZZFeatureMap (full entanglement): `reps` times H on every qubit,
+ * P(2 x_i) on qubit i, and for each pair i < j (in Qiskit's order)
+ * CX(i, j) P(2 (pi - x_i)(pi - x_j)) on j, CX(i, j). Features from
+ * `first_feature`; the angles are expressions, differentiated by the chain rule.
+ */
+inline void zz_feature_map(Circuit& c, unsigned num_features, std::size_t reps = 2, std::size_t first_feature = 0) {
+  detail::check_template(c, num_features, reps, "ZZFeatureMap");
+  const auto x = [&](unsigned i) { return feature(first_feature + i); };
+  for (std::size_t r = 0; r < reps; ++r) {
+    for (unsigned i = 0; i < num_features; ++i) c.h(i);
+    for (unsigned i = 0; i < num_features; ++i) c.p(2.0 * x(i), i);
+    for (unsigned i = 0; i < num_features; ++i)
+      for (unsigned j = i + 1; j < num_features; ++j) {
+        c.cx(i, j);
+        c.p(2.0 * ((qsim::detail::pi - x(i)) * (qsim::detail::pi - x(j))), j);
+        c.cx(i, j);
+      }
+  }
+}
+
+/**
+ * PennyLane's IQPEmbedding (default pattern): `n_repeats` times H on every
+ * qubit, RZ(x_i) on qubit i, then MultiRZ(x_i x_j) = RZZ(x_i x_j) on each
+ * pair i < j. Features from `first_feature`.
+ */
+inline void iqp_embedding(Circuit& c, unsigned num_features, std::size_t n_repeats = 1, std::size_t first_feature = 0) {
+  detail::check_template(c, num_features, n_repeats, "IQPEmbedding");
+  const auto x = [&](unsigned i) { return feature(first_feature + i); };
+  for (std::size_t r = 0; r < n_repeats; ++r) {
+    for (unsigned i = 0; i < num_features; ++i) c.h(i).rz(x(i), i);
+    for (unsigned i = 0; i < num_features; ++i)
+      for (unsigned j = i + 1; j < num_features; ++j) c.rzz(x(i) * x(j), i, j);
+  }
+}
+
+/**
  * PennyLane's BasicEntanglerLayers, weights of shape (layers, qubits)
  * flattened row-major from `first_weight`: per layer a rotation on every
  * qubit, then a ring of CNOTs (one CNOT for 2 qubits, none for 1).

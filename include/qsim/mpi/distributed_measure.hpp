@@ -12,6 +12,7 @@
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/kernels/apply.hpp"
+#include "qsim/measure/pauli_sum.hpp"
 #include "qsim/measure/random.hpp"
 #include "qsim/measure/sampling.hpp"
 #include "qsim/mpi/communicator.hpp"
@@ -189,47 +190,19 @@ std::vector<std::pair<index_t, std::uint64_t>> sample_counts(const DistributedSt
 }
 
 /**
- * <psi| P |psi> for a Pauli string in Qiskit's label order (the last
- * character is qubit 0: "XIZ" is X on qubit 2, Z on qubit 0). Collective; X
- * and Y on global qubits pair each rank with the rank whose bits they flip,
- * exchanging the slice in chunks.
- * @code
- *   double zz = qsim::mpi::expectation(psi, "ZZ");   // 2-qubit state
- * @endcode
+ * <psi| P |psi> for one weighted Pauli string (weight included). Collective;
+ * X and Y on global qubits pair each rank with the rank whose bits they
+ * flip, exchanging the slice in chunks.
  */
 template <class T>
-double expectation(const DistributedStateVector<T>& psi, const std::string& pauli) {
+double expectation(const DistributedStateVector<T>& psi, const PauliTerm& t) {
   using C = std::complex<T>;
-  const unsigned n = psi.num_qubits(), nl = psi.num_local_qubits();
-  if (pauli.size() != n)
-    throw invalid_argument("Pauli string \"" + pauli + "\" has " + std::to_string(pauli.size()) + " letters for a " +
-                           std::to_string(n) + "-qubit state");
-  index_t flip = 0, sign = 0;  // X/Y flip a bit; Y/Z give (-1)^bit
-  unsigned num_y = 0;
-  for (unsigned q = 0; q < n; ++q) {
-    const char letter = pauli[n - 1 - q];
-    const index_t bit = index_t{1} << q;
-    switch (letter) {
-      case 'I':
-        break;
-      case 'X':
-        flip |= bit;
-        break;
-      case 'Y':
-        flip |= bit;
-        sign |= bit;
-        ++num_y;
-        break;
-      case 'Z':
-        sign |= bit;
-        break;
-      default:
-        throw invalid_argument(std::string("Pauli letter '") + letter + "' in \"" + pauli + "\" is not one of I X Y Z");
-    }
-  }
-  // Y|b> = i (-1)^b |1-b>, X|b> = |1-b>, Z|b> = (-1)^b |b>: P|g> = i^num_y (-1)^popcount(g & sign) |g ^ flip>.
-  const std::complex<double> i_pow[4] = {{1, 0}, {0, 1}, {-1, 0}, {0, -1}};
-  const std::complex<double> phase = i_pow[num_y % 4];
+  if (t.width() > psi.num_qubits())  // a mask past the state would pair with a rank that does not exist
+    throw invalid_argument("Pauli term '" + t.text() + "' acts on qubit " + std::to_string(t.width() - 1) +
+                           ", out of range for a " + std::to_string(psi.num_qubits()) + "-qubit state");
+  const unsigned nl = psi.num_local_qubits();
+  // X/Y flip a bit, Y/Z give (-1)^bit: P|g> = i^num_y (-1)^popcount(g & sign) |g ^ flip>.
+  const index_t flip = t.x_mask, sign = t.z_mask;
   const index_t local_mask = psi.local_size() - 1;
   const index_t flip_local = flip & local_mask, sign_local = sign & local_mask;
   const int partner = psi.rank() ^ static_cast<int>(flip >> nl);
@@ -257,8 +230,31 @@ double expectation(const DistributedStateVector<T>& psi, const std::string& paul
       }
     }
   }
-  sum *= phase;
-  return psi.communicator().sum(sum.real());
+  return t.coeff * psi.communicator().sum((t.phase() * sum).real());
+}
+
+/**
+ * <psi|H|psi>, collective, with the same PauliSum as Simulator::expectation.
+ * @code
+ *   double zz = qsim::mpi::expectation(psi, qsim::PauliSum{{1.0, "Z0 Z1"}});
+ * @endcode
+ */
+template <class T>
+double expectation(const DistributedStateVector<T>& psi, const PauliSum& h) {
+  h.check_fits(psi.num_qubits());
+  double e = 0;
+  for (const auto& t : h.terms()) e += expectation(psi, t);
+  return e;
+}
+
+/// A Pauli string in Qiskit's label order, one letter per qubit (the last
+/// is qubit 0): PauliSum::from_label.
+template <class T>
+double expectation(const DistributedStateVector<T>& psi, const std::string& label) {
+  if (label.size() != psi.num_qubits())
+    throw invalid_argument("Pauli string \"" + label + "\" has " + std::to_string(label.size()) + " letters for a " +
+                           std::to_string(psi.num_qubits()) + "-qubit state");
+  return expectation(psi, PauliSum::from_label(label));
 }
 
 }  // namespace mpi

@@ -71,10 +71,18 @@ class DistributedSimulator {
     return mpi::probabilities(runner().unitary_part(c, b, "probabilities/expectation"), qubits);
   }
 
-  /// <P> after the circuit's gates for a Qiskit-ordered Pauli string.
-  double expectation(const Circuit& c, const std::string& pauli, const Binding& b = {}) const {
+  /// <H> after the circuit's gates, as Simulator::expectation.
+  double expectation(const Circuit& c, const PauliSum& h, const Binding& b = {}) const {
     check_circuit(c);
-    return mpi::expectation(runner().unitary_part(c, b, "probabilities/expectation"), pauli);
+    h.check_fits(c.num_qubits());
+    return mpi::expectation(runner().unitary_part(c, b, "probabilities/expectation"), h);
+  }
+  /// <P> for a Pauli string in Qiskit's label order ("XIZ": Z on qubit 0), as PauliSum::from_label.
+  double expectation(const Circuit& c, const std::string& label, const Binding& b = {}) const {
+    if (label.size() != c.num_qubits())
+      throw invalid_argument("Pauli string \"" + label + "\" has " + std::to_string(label.size()) + " letters for a " +
+                             std::to_string(c.num_qubits()) + "-qubit circuit");
+    return expectation(c, PauliSum::from_label(label), b);
   }
 
   /// Counts keyed as in Qiskit, identical on every rank (see Simulator::run).

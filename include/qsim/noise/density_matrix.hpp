@@ -21,6 +21,7 @@
 #include "qsim/kernels/apply.hpp"
 #include "qsim/kernels/dispatch.hpp"
 #include "qsim/measure/counts.hpp"
+#include "qsim/measure/pauli_sum.hpp"
 #include "qsim/measure/random.hpp"
 #include "qsim/measure/sampling.hpp"
 #include "qsim/simulator/circuit_runner.hpp"
@@ -76,8 +77,15 @@ class DensityMatrix {
       const double sign = (__builtin_popcountll(j & z_mask) & 1) ? -1.0 : 1.0;
       sum += sign * std::complex<double>(vec_[j | ((j ^ x_mask) << num_qubits_)]);
     }
-    static const std::complex<double> i_power[4] = {1.0, {0, 1}, -1.0, {0, -1}};
-    return (i_power[__builtin_popcountll(x_mask & z_mask) & 3] * sum).real();
+    return (PauliTerm{1.0, x_mask, z_mask}.phase() * sum).real();
+  }
+
+  /// Tr(H rho), exact.
+  double expectation(const PauliSum& h) const {
+    h.check_fits(num_qubits_);
+    double e = 0;
+    for (const auto& t : h.terms()) e += t.coeff * pauli_expectation(t.x_mask, t.z_mask);
+    return e;
   }
 
   /// The 2n-qubit vector the kernels work on (entry (r, c) at r + 2^n c).
@@ -127,6 +135,12 @@ class DensityMatrixSimulator {
   /// The probability of each basis state after the circuit (exact).
   std::vector<double> probabilities(const Circuit& c, const Binding& b = {}) const {
     return density_matrix(c, b).probabilities();
+  }
+
+  /// Tr(H rho) after the circuit (exact).
+  double expectation(const Circuit& c, const PauliSum& h, const Binding& b = {}) const {
+    h.check_fits(c.num_qubits());
+    return density_matrix(c, b).expectation(h);
   }
 
   /// Counts keyed as in Qiskit (see Simulator::run); the same seed gives the same counts.

@@ -72,6 +72,12 @@ class NoisySimulator {
     return density_matrix(c, b).probabilities();
   }
 
+  /// The exact expectation value of `h` under the model (density matrix).
+  double expectation(const Circuit& c, const PauliSum& h, const Binding& b = {}) const {
+    h.check_fits(c.num_qubits());
+    return density_matrix(c, b).expectation(h);
+  }
+
   /// The exact noisy state (refused when 4^n entries do not fit in memory).
   DensityMatrix<T> density_matrix(const Circuit& c, const Binding& b = {}) const {
     if (options_.method == NoiseMethod::trajectories)

@@ -19,6 +19,8 @@
 #include "qsim/fusion/fuser.hpp"
 #include "qsim/measure/classical_bits.hpp"
 #include "qsim/measure/counts.hpp"
+#include "qsim/measure/expectation.hpp"
+#include "qsim/measure/pauli_sum.hpp"
 #include "qsim/measure/random.hpp"
 #include "qsim/measure/sampling.hpp"
 #include "qsim/simulator/circuit_runner.hpp"
@@ -174,6 +176,18 @@ class Simulator {
   /// Probability of each basis state after the circuit's gates (measurements ignored).
   std::vector<double> probabilities(const Circuit& c, const Binding& b = {}) const {
     return kernels::probabilities(runner().unitary_part(c, b, "probabilities/sample"), parallel());
+  }
+
+  /**
+   * <psi|H|psi> after the circuit's gates (measurements ignored), exact: one
+   * pass for all Z strings, one more per string with X or Y.
+   * @code
+   *   double e = sim.expectation(c, qsim::PauliSum::from_text("0.5*Z0 Z1 - X2"));
+   * @endcode
+   */
+  double expectation(const Circuit& c, const PauliSum& h, const Binding& b = {}) const {
+    h.check_fits(c.num_qubits());  // before the run
+    return qsim::expectation(runner().unitary_part(c, b, "expectation"), h, parallel());
   }
 
   /// `shots` basis indices drawn from the final state (measurements ignored), in random order.

@@ -17,6 +17,7 @@ const char* const usage =
     "                [--statevector] [--probabilities] [--json] [--svg FILE]\n"
     "                [--cache-blocking auto|on|off] [--chunk-qubits K]\n"
     "                [--noise MODEL.json] [--method auto|trajectories|density_matrix]\n"
+    "                [--expectation H] [--npy FILE] [--draw] [--progress]\n"
     "Runs an OpenQASM 2.0 circuit (FILE '-' reads standard input) and prints the counts\n"
     "as 'key: count' lines sorted by key (Qiskit's key order) and a text histogram.\n"
     "  --shots N          number of shots (default 1024)\n"
@@ -29,14 +30,20 @@ const char* const usage =
     "  --noise FILE       run under the noise model in FILE (JSON, docs/noise.md)\n"
     "  --method M         how noise is simulated: auto (default), trajectories (one Kraus branch per\n"
     "                     shot on the state vector) or density_matrix (exact, 4^n entries)\n"
+    "  --expectation H    print <H> after the circuit (exact), H as text: \"0.5*Z0 Z1 - X2\"\n"
+    "  --draw             print the circuit as a text diagram first (alone: only the diagram)\n"
+    "  --progress         report progress on stderr as plain lines (a terminal gets one updating\n"
+    "                     line for runs over a second without it)\n"
     "  --statevector      also print the final amplitudes (measurements collapse with the seed)\n"
     "  --probabilities    also print the probability of every basis state (measurements ignored)\n"
     "  --json             print one JSON object instead of text\n"
     "  --svg FILE         write the counts as an SVG bar chart\n"
+    "  --npy FILE         write the --statevector or --probabilities array to FILE as NumPy .npy\n"
+    "                     (complex64/128 or float64) instead of printing it\n"
     "  --max-input-bytes B  refuse input files longer than B bytes (default 67108864, 64 MiB)\n"
     "  --max-shots N      refuse more than N shots (default 1000000000)\n"
     "  --info             print the version, the kernels' instruction set and the threads, then exit\n"
-    "  --version          print the version, then exit\n"
+    "  --version          print the version and the kernels' instruction set, then exit\n"
     "  --help             print this text\n";
 
 struct Options {
@@ -52,6 +59,10 @@ struct Options {
   bool json = false;
   std::optional<std::string> svg;
   std::optional<std::string> noise;
+  std::optional<std::string> expectation;
+  std::optional<std::string> npy;
+  bool draw = false;
+  bool progress = false;
   std::string method = "auto";
   std::size_t max_input_bytes = std::size_t{64} << 20;
   std::uint64_t max_shots = 1'000'000'000;
@@ -119,6 +130,16 @@ inline Options parse_arguments(int argc, char** argv) {
       o.method = value();
       if (o.method != "auto" && o.method != "trajectories" && o.method != "density_matrix")
         throw usage_error("--method expects auto, trajectories or density_matrix, got '" + o.method + "'");
+    } else if (arg == "--expectation") {
+      o.expectation = value();
+      if (o.expectation->empty()) throw usage_error("--expectation needs an observable, such as \"Z0 Z1\"");
+    } else if (arg == "--npy") {
+      o.npy = value();
+      if (o.npy->empty()) throw usage_error("--npy needs a file name");
+    } else if (arg == "--draw") {
+      flag(o.draw);
+    } else if (arg == "--progress") {
+      flag(o.progress);
     } else if (arg == "--svg") {
       o.svg = value();
       if (o.svg->empty()) throw usage_error("--svg needs a file name");
@@ -135,6 +156,8 @@ inline Options parse_arguments(int argc, char** argv) {
   }
   if (o.help || o.version || o.info) return o;
   if (!have_file) throw usage_error("no input file (use '-' for standard input)");
+  if (o.npy && o.statevector == o.probabilities)
+    throw usage_error("--npy writes one array: give --statevector or --probabilities (one of them)");
   if (o.shots > o.max_shots)
     throw usage_error("--shots " + std::to_string(o.shots) + " exceeds the limit of " + std::to_string(o.max_shots) +
                       " (raise it with --max-shots)");
