@@ -280,6 +280,12 @@ TEST_CASE("qsim-run --expectation, --npy, --draw and --progress", "[qsim-run]") 
     REQUIRE(r.code == 0);
     CHECK(std::stod(r.out.substr(r.out.rfind("expectation: ") + 13)) == Approx(1).margin(1e-12));
   }
+  const fs::path cond =
+      write("cif.qasm", "include \"qelib1.inc\"; qreg q[1]; creg c[1]; measure q -> c; if(c==1) x q[0];\n");
+  r = run("'" + cond.string() + "' --expectation Z0");
+  CHECK(r.code == 2);
+  CHECK(r.out.empty());  // refused before the counts
+  CHECK_THAT(r.err, Catch::Contains("--expectation needs a circuit without classically conditioned operations"));
   r = run("'" + flip.string() + "' --noise '" + model.string() + "' --method trajectories --expectation Z0");
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("--expectation under noise is exact"));

@@ -185,6 +185,13 @@ int run(const Options& o, const qsim::Circuit& c, std::ostream& out) {
       throw qsim::invalid_argument(std::string("--expectation: ") + e.what());
     }
     observable->check_fits(c.num_qubits());
+    // Refused before anything runs: the exact state needs no shot-by-shot branches.
+    for (const auto& op : c.operations())
+      if ((op.condition && op.kind != qsim::OpKind::measure) || (op.kind == qsim::OpKind::reset && !with_noise))
+        throw qsim::invalid_argument(std::string("--expectation needs a circuit without ") +
+                                     (op.condition ? "classically conditioned operations" : "reset") +
+                                     " (it is the exact value before the measurements)" +
+                                     (op.condition ? "" : "; under --noise the density matrix resets exactly"));
     if (with_noise && no.method == qsim::NoiseMethod::trajectories)
       throw qsim::invalid_argument(
           "--expectation under noise is exact, on the density matrix: use --method auto or density_matrix");

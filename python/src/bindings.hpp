@@ -50,6 +50,13 @@ inline qsim::Matrix to_matrix(const py::handle& h, const char* what = "unitary()
   return qsim::Matrix(a.data(), a.data() + a.size());
 }
 
+// True for what to_param accepts: a qsim.Param or a real number (not a bool).
+inline bool is_angle(const py::handle& h) {
+  return py::isinstance<qsim::Param>(h) ||
+         (!py::isinstance<py::bool_>(h) && (py::isinstance<py::float_>(h) || py::isinstance<py::int_>(h) ||
+                                            (py::hasattr(h, "__float__") && !py::hasattr(h, "__len__"))));
+}
+
 // A gate angle: a qsim.Param (weight/feature) or anything float() accepts.
 inline qsim::Param to_param(const py::handle& h) {
   if (py::isinstance<qsim::Param>(h)) return h.cast<qsim::Param>();

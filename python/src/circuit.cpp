@@ -84,14 +84,26 @@ void register_circuit(py::module_& m) {
   // Arithmetic with Params and numbers on either side.
   param.def("__neg__", [](const qsim::Param& a) { return -a; });
   param.def("__pos__", [](const qsim::Param& a) { return a; });
-  param.def("__add__", [](const qsim::Param& a, const py::object& b) { return a + to_param(b); });
-  param.def("__radd__", [](const qsim::Param& a, const py::object& b) { return to_param(b) + a; });
-  param.def("__sub__", [](const qsim::Param& a, const py::object& b) { return a - to_param(b); });
-  param.def("__rsub__", [](const qsim::Param& a, const py::object& b) { return to_param(b) - a; });
-  param.def("__mul__", [](const qsim::Param& a, const py::object& b) { return a * to_param(b); });
-  param.def("__rmul__", [](const qsim::Param& a, const py::object& b) { return to_param(b) * a; });
-  param.def("__truediv__", [](const qsim::Param& a, const py::object& b) { return a / to_param(b); });
-  param.def("__rtruediv__", [](const qsim::Param& a, const py::object& b) { return to_param(b) / a; });
+  // NotImplemented for operands that are no angle, so Python tries the other
+  // side (a numpy array broadcasts) or raises its own TypeError.
+  using Op = qsim::Param (*)(const qsim::Param&, const qsim::Param&);
+  const Op add = [](const qsim::Param& x, const qsim::Param& y) { return x + y; };
+  const Op sub = [](const qsim::Param& x, const qsim::Param& y) { return x - y; };
+  const Op mul = [](const qsim::Param& x, const qsim::Param& y) { return x * y; };
+  const Op div = [](const qsim::Param& x, const qsim::Param& y) { return x / y; };
+  for (auto [name, op, reflected] : {std::tuple<const char*, Op, bool>{"__add__", add, false},
+                                     {"__radd__", add, true},
+                                     {"__sub__", sub, false},
+                                     {"__rsub__", sub, true},
+                                     {"__mul__", mul, false},
+                                     {"__rmul__", mul, true},
+                                     {"__truediv__", div, false},
+                                     {"__rtruediv__", div, true}})
+    param.def(name, [op = op, reflected = reflected](const qsim::Param& a, const py::object& b) -> py::object {
+      if (!is_angle(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+      const qsim::Param other = to_param(b);
+      return py::cast(reflected ? op(other, a) : op(a, other));
+    });
   m.def(
       "sin", [](const py::object& a) { return qsim::sin(to_param(a)); }, py::arg("angle"),
       "sin of a gate angle (a Param or a number), for angle expressions.");

@@ -428,6 +428,8 @@ def test_angle_expressions_weight_groups_and_feature_maps():
     assert e.kind == "expression"
     assert e.value(features=[0.4, 2.5]) == pytest.approx((math.pi - 0.4) * (math.pi - 2.5))
     assert (2 * w(3) + 0.5).kind == "weight"  # affine results stay affine
+    with pytest.raises(TypeError):
+        w(0) + "a"  # NotImplemented from both sides: Python's own TypeError
     s = qsim.sin(w(0)) * x(0) / 2
     assert s.value(weights=[0.7], features=[1.5]) == pytest.approx(math.sin(0.7) * 1.5 / 2)
     # Gradients through the expression: the torch layer against finite differences.
