@@ -226,23 +226,28 @@ inline Matrix state_preparation_matrix(const std::vector<std::complex<double>>& 
   return u;
 }
 
-inline Circuit& Circuit::prepare_state(const std::vector<std::complex<double>>& amplitudes,
-                                       const std::vector<qubit_t>& qubits, double tolerance) {
+/// The state-preparation gate on `qubits` (checked: the amplitudes first,
+/// then their count against the qubits), for prepare_state and initialize.
+inline Operation state_preparation(const std::vector<std::complex<double>>& amplitudes,
+                                   const std::vector<qubit_t>& qubits, double tolerance) {
+  Matrix m = state_preparation_matrix(amplitudes, tolerance);
   if (amplitudes.size() != (std::size_t{1} << std::min<std::size_t>(qubits.size(), 63)))
     throw invalid_argument("prepare_state: " + std::to_string(amplitudes.size()) + " amplitudes for " +
                            std::to_string(qubits.size()) + " qubit(s) (expected 2^" + std::to_string(qubits.size()) +
                            ")");
+  return make_unitary(std::move(m), qubits, "state_preparation");
+}
+
+inline Circuit& Circuit::prepare_state(const std::vector<std::complex<double>>& amplitudes,
+                                       const std::vector<qubit_t>& qubits, double tolerance) {
   // The Householder matrix is unitary by construction: checked loosely, as rounding allows.
-  return append(make_unitary(state_preparation_matrix(amplitudes, tolerance), qubits, "state_preparation"), 1e-6);
+  return append(state_preparation(amplitudes, qubits, tolerance), 1e-6);
 }
 
 inline Circuit& Circuit::initialize(const std::vector<std::complex<double>>& amplitudes,
                                     const std::vector<qubit_t>& qubits, double tolerance) {
-  const Matrix m = state_preparation_matrix(amplitudes, tolerance);  // every check before anything is appended
-  if (amplitudes.size() != (std::size_t{1} << std::min<std::size_t>(qubits.size(), 63)))
-    return prepare_state(amplitudes, qubits, tolerance);  // throws the size message
-  Operation op = make_unitary(m, qubits, "state_preparation");
-  validate(op, 1e-6);
+  Operation op = state_preparation(amplitudes, qubits, tolerance);
+  validate(op, 1e-6);  // every check before anything is appended
   for (auto q : qubits) reset(q);
   ops_.push_back(std::move(op));
   return *this;
