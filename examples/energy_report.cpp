@@ -253,6 +253,9 @@ int main(int argc, char** argv) {
       for (double& j : joules) j *= 1e3;
     qsim::io::BarChartOptions chart;
     chart.x_label = "variant (see the key)";
+    // A log axis when the bars span two decades or more, so that the small ones stay readable.
+    const auto [smallest, largest] = std::minmax_element(joules.begin(), joules.end());
+    chart.log_y = *smallest > 0 && *largest >= 100 * *smallest;
     chart.key = {{"c", "random circuit"},
                  {"e", "training epoch, parameter shift"},
                  {"l", "training epoch via the ML layer"},

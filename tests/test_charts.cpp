@@ -310,6 +310,47 @@ TEST_CASE("bar charts: well-formed, titles within the width, labels apart", "[ch
     check_no_overlap(svg, "value");
     CHECK(texts(svg, "tick").front().text == "-2");
   }
+  SECTION("values spanning decades on a log axis: bar heights follow log10") {
+    qsim::io::BarChartOptions o;
+    o.log_y = true;
+    const std::vector<double> values{0.002, 0.05, 3, 400};
+    const std::string svg = qsim::io::bar_chart_svg({"a", "b", "c", "d"}, values, "decades", "joules", o);
+    check_well_formed(svg);
+    check_inside(svg);
+    check_no_overlap(svg, "value");
+    const auto ticks = texts(svg, "tick");
+    REQUIRE(ticks.size() >= 2);
+    CHECK(ticks.front().text == "10^-3");
+    CHECK(ticks.back().text == "10^3");
+    std::vector<double> heights;
+    for (std::size_t at = svg.find("<rect x="); at != std::string::npos; at = svg.find("<rect x=", at + 1))
+      heights.push_back(std::stod(attr(svg.substr(at, svg.find('>', at) - at), "height")));
+    REQUIRE(heights.size() == 4);
+    for (std::size_t i = 1; i < 4; ++i) {
+      INFO("bars " << i - 1 << " and " << i);
+      const double per_decade = (heights[i] - heights[i - 1]) / std::log10(values[i] / values[i - 1]);
+      const double expected = (heights[3] - heights[0]) / std::log10(values[3] / values[0]);
+      CHECK(std::abs(per_decade - expected) < 0.05);  // the heights are written with 2 decimals
+    }
+    CHECK(texts(svg, "value")[0].text == "0.002");
+  }
+  SECTION("a y label longer than the plot is tall wraps onto more lines") {
+    qsim::io::BarChartOptions o;
+    o.plot_height = 100;
+    const std::string label = "energy of each variant in millijoules, estimated from the CPU time";
+    const std::string svg = qsim::io::bar_chart_svg({"a", "b"}, {1, 2}, "wrapped", label, o);
+    check_well_formed(svg);
+    check_inside(svg);
+    const auto lines = texts(svg, "axis-label");
+    REQUIRE(lines.size() >= 2);
+    std::string joined;
+    for (const auto& t : lines) {
+      CHECK(qsim::io::text_width(t.text, 12) <= 100);
+      joined += (joined.empty() ? "" : " ") + t.text;
+    }
+    CHECK(joined == label);
+    for (const auto& t : texts(svg, "tick")) CHECK(extent(t).first > lines.back().x());  // ticks right of the label
+  }
   SECTION("escaping") {
     const std::string svg = qsim::io::bar_chart_svg({"<a&b>"}, {1}, "\"quoted\" & <tagged>", "y");
     check_well_formed(svg);
@@ -324,6 +365,9 @@ TEST_CASE("bar charts refuse what they cannot draw", "[charts]") {
   CHECK_THROWS_WITH(bar_chart_svg({}, {}, "t", "y"), Catch::Contains("no bars"));
   CHECK_THROWS_WITH(bar_chart_svg({"a", "b"}, {1, std::nan("")}, "t", "y"), Catch::Contains("'b' is not finite"));
   CHECK_THROWS_AS(bar_chart_svg({"a"}, {INFINITY}, "t", "y"), qsim::invalid_argument);
+  qsim::io::BarChartOptions log;
+  log.log_y = true;
+  CHECK_THROWS_WITH(bar_chart_svg({"a", "b"}, {1, 0}, "t", "y", log), Catch::Contains("'b' is <= 0 on a log axis"));
 }
 
 TEST_CASE("histograms: counts or probabilities, x label, long titles wrapped", "[charts]") {

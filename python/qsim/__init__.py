@@ -24,6 +24,7 @@ from ._qsim import (  # noqa: F401  (the public API)
     Simulator,
     WeightGroup,
     __version__,
+    amplitude_embedding,
     angle_embedding,
     basic_entangler_layers,
     channels,

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <optional>
 #include <tuple>
 
 #include "bindings.hpp"
@@ -51,6 +52,11 @@ void rot2(py::class_<Circuit>& c, const char* name, const char* a, const char* b
       py::arg("theta"), py::arg(a), py::arg(b), self);
 }
 
+// A weight or feature read as scale * v + offset (not an expression, not a constant).
+bool affine_variable(const qsim::Param& p) {
+  return p.source == qsim::Param::Source::weight || p.source == qsim::Param::Source::feature;
+}
+
 }  // namespace
 
 void register_circuit(py::module_& m) {
@@ -66,9 +72,16 @@ void register_circuit(py::module_& m) {
                                       : p.source == qsim::Param::Source::expression ? "expression"
                                                                                     : "constant";
                              })
-      .def_readonly("index", &qsim::Param::index)
-      .def_readonly("scale", &qsim::Param::scale)
-      .def_readonly("offset", &qsim::Param::offset)
+      // scale * w[index] + offset: None where the form does not apply (an expression; index and scale of a constant).
+      .def_property_readonly(
+          "index",
+          [](const qsim::Param& p) -> py::object { return affine_variable(p) ? py::cast(p.index) : py::none(); })
+      .def_property_readonly(
+          "scale",
+          [](const qsim::Param& p) -> py::object { return affine_variable(p) ? py::cast(p.scale) : py::none(); })
+      .def_property_readonly(
+          "offset",
+          [](const qsim::Param& p) -> py::object { return p.is_expression() ? py::none() : py::cast(p.offset); })
       .def(
           "value",
           [](const qsim::Param& p, const py::object& weights, const py::object& features) {
@@ -277,6 +290,19 @@ void register_circuit(py::module_& m) {
       },
       py::arg("amplitudes"), py::arg("qubits"), self,
       "Maps |0...0> on `qubits` to `amplitudes` (norm 1; bit j of an index is qubits[j]).");
+  c.def(
+      "amplitude_embedding",
+      [](Circuit& k, const py::iterable& values, const py::object& qubits, bool normalize,
+         std::optional<double> pad) -> Circuit& {
+        std::vector<qsim::Param> params;
+        for (auto v : values) params.push_back(to_param(v));
+        return k.amplitude_embedding(std::move(params), to_qubits(qubits, "qubit"),
+                                     qsim::AmplitudeEmbedding{normalize, pad});
+      },
+      py::arg("values"), py::arg("qubits"), py::arg("normalize") = true, py::arg("pad") = py::none(), self,
+      "PennyLane's AmplitudeEmbedding as the first operation: the values (qsim.feature(i), weights, numbers) "
+      "become the amplitudes of `qubits` (bit j of an index is qubits[j]), padded with `pad`, normalised when "
+      "`normalize`.");
   c.def(
       "initialize",
       [](Circuit& k, const std::vector<std::complex<double>>& amplitudes, const py::object& qubits) -> Circuit& {

@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 
@@ -133,6 +134,18 @@ void register_ml(py::module_& m) {
       },
       py::arg("circuit"), py::arg("layers"), py::arg("qubits"), py::arg("first_weight") = 0, py::arg("rotation") = "X",
       "PennyLane's BasicEntanglerLayers, weights (layers, qubits); returns their number.");
+  m.def(
+      "amplitude_embedding",
+      [](qsim::Circuit& c, std::int64_t features, bool normalize, std::optional<double> pad,
+         std::int64_t first_feature) {
+        qsim::ml::amplitude_embedding(c, to_count(features, "number of features"),
+                                      qsim::AmplitudeEmbedding{normalize, pad},
+                                      to_count(first_feature, "first_feature"));
+      },
+      py::arg("circuit"), py::arg("num_features"), py::arg("normalize") = true, py::arg("pad") = py::none(),
+      py::arg("first_feature") = 0,
+      "PennyLane's AmplitudeEmbedding as the circuit's first operation: features first_feature.. become the "
+      "amplitudes of all qubits (amplitude j: bit t is qubit t, Qiskit's order), padded with `pad`.");
   using Template = std::size_t (*)(qsim::Circuit&, std::size_t, unsigned, std::size_t);
   for (auto [name, make, doc] :
        {std::tuple<const char*, Template, const char*>{

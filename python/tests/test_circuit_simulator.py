@@ -426,6 +426,9 @@ def test_angle_expressions_weight_groups_and_feature_maps():
     w, x = qsim.weight, qsim.feature
     e = (math.pi - x(0)) * (math.pi - x(1))
     assert e.kind == "expression"
+    assert e.index is None and e.scale is None and e.offset is None  # no affine form to report
+    a = 2 * w(3) + 0.5
+    assert (a.index, a.scale, a.offset) == (3, 2.0, 0.5)
     assert e.value(features=[0.4, 2.5]) == pytest.approx((math.pi - 0.4) * (math.pi - 2.5))
     assert (2 * w(3) + 0.5).kind == "weight"  # affine results stay affine
     with pytest.raises(TypeError):

@@ -177,3 +177,23 @@ def test_every_engine_gives_the_same_outputs_and_gradients():
             assert torch.allclose(a, b, atol=1e-12)
     with pytest.raises(ValueError, match="unknown engine 'fast'"):
         qsim.torch.QuantumLayer(circuit(), OBS, engine="fast")
+
+
+def test_an_amplitude_embedding_starts_the_layer_and_passes_gradcheck():
+    c = qsim.Circuit(3)
+    qsim.amplitude_embedding(c, 6, pad=0.2)  # features 0..5 as amplitudes, normalised
+    qsim.strongly_entangling_layers(c, 1, 3)
+    assert "amplitude_embedding(x[0]..x[5])" in c.draw(width=0)
+    lay = qsim.torch.QuantumLayer(c, OBS, weight_shape=(1, 3, 3), seed=2)
+    x = torch.tensor([[0.3, -0.9, 1.4, 0.5, 0.0, 2.0]], dtype=torch.float64, requires_grad=True)
+    # The layer's first state is the normalised, padded features.
+    v = np.array([0.3, -0.9, 1.4, 0.5, 0.0, 2.0, 0.2, 0.2])
+    first = qsim.Circuit(3)
+    first.amplitude_embedding([qsim.feature(i) for i in range(6)], [0, 1, 2], pad=0.2)
+    sv = qsim.Simulator().statevector(first, features=x.detach().numpy()[0])
+    assert np.allclose(sv, v / np.linalg.norm(v), atol=1e-12)
+    w = lay.weights.detach().clone().requires_grad_(True)
+    f = lambda x, w: qsim.torch._QuantumFunction.apply(x, w, lay._engine)  # noqa: E731
+    assert torch.autograd.gradcheck(f, (x, w), eps=1e-6, atol=1e-7)
+    with pytest.raises(ValueError, match="first operation"):
+        qsim.amplitude_embedding(c, 8)

@@ -15,6 +15,7 @@
 #include "qsim/core/error.hpp"
 #include "qsim/gates/gate_table.hpp"
 #include "qsim/gates/matrix.hpp"
+#include "qsim/gates/state_preparation.hpp"
 
 QSIM_BEGIN_NAMESPACE
 
@@ -38,6 +39,9 @@ inline Operation inverse_of(const Operation& op, std::size_t position = 0) {
                            (op.kind == OpKind::channel ? " (a noise channel is not unitary)" : ""));
   }
   if (op.condition) throw invalid_argument("inverse: " + op.name() + where() + " is classically conditioned");
+  if (op.embedding)
+    throw invalid_argument("inverse: " + op.name() + where() +
+                           " is built from its bound values; invert a prepare_state of them instead");
   Operation inv = op;
   const GateInfo& info = gate_info(op.gate);
   switch (info.inverse) {
@@ -180,50 +184,6 @@ inline std::size_t Circuit::num_parameters() const {
   for (const auto& op : ops_)
     for (const auto& p : op.params) p.for_each_variable([&](Param::Source s, std::size_t i) { used.insert({s, i}); });
   return used.size();
-}
-
-/**
- * A unitary on k qubits whose first column is `amplitudes`: it maps |0...0>
- * to the state (bit j of an amplitude's index is qubit j of the targets).
- * A Householder reflection, times the phase of amplitude 0, so one dense
- * matrix and no decomposition. `amplitudes` must have norm 1 within `tolerance`.
- */
-inline Matrix state_preparation_matrix(const std::vector<std::complex<double>>& amplitudes, double tolerance = 1e-8) {
-  const std::size_t dim = amplitudes.size();
-  if (dim < 2 || (dim & (dim - 1)) != 0)
-    throw invalid_argument("state preparation needs 2^k amplitudes (k >= 1), got " + std::to_string(dim));
-  if (dim > (std::size_t{1} << max_unitary_qubits))
-    throw invalid_argument("state preparation of " + std::to_string(dim) + " amplitudes: at most 2^" +
-                           std::to_string(max_unitary_qubits) + " are supported");
-  double norm2 = 0;
-  for (const auto& a : amplitudes) {
-    if (!std::isfinite(a.real()) || !std::isfinite(a.imag()))
-      throw invalid_argument("state preparation: an amplitude is not finite");
-    norm2 += std::norm(a);
-  }
-  if (!(std::abs(std::sqrt(norm2) - 1) <= tolerance))
-    throw invalid_argument("state preparation: the amplitudes have norm " + std::to_string(std::sqrt(norm2)) +
-                           ", not 1 (normalise them first)");
-  // Normalised first: the reflection maps e0 exactly onto a unit vector only
-  // (a norm within the tolerance but off 1 would drop amplitudes near that size).
-  const double norm = std::sqrt(norm2);
-  const std::complex<double> phase = std::polar(1.0, std::arg(amplitudes[0]));
-  // H = I - 2 w w^dagger / |w|^2 with w = -phase e0 - psi maps -phase e0 to
-  // psi, so U = -phase H maps e0 to psi. The sign keeps |w_0| >= 1: the other
-  // choice, phase e0 - psi, cancels when psi is close to e0.
-  std::vector<std::complex<double>> w(dim);
-  for (std::size_t i = 0; i < dim; ++i) w[i] = -amplitudes[i] / norm;
-  w[0] -= phase;
-  double w2 = 0;
-  for (const auto& x : w) w2 += std::norm(x);
-  Matrix u(dim * dim, 0.0);
-  for (std::size_t r = 0; r < dim; ++r) {
-    for (std::size_t c = 0; c < dim; ++c) {
-      const std::complex<double> h = (r == c ? 1.0 : 0.0) - 2.0 * w[r] * std::conj(w[c]) / w2;
-      u[r * dim + c] = -phase * h;
-    }
-  }
-  return u;
 }
 
 /// The state-preparation gate on `qubits` (checked: the amplitudes first,

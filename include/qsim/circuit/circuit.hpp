@@ -271,6 +271,29 @@ class Circuit {
   Circuit& initialize(const std::vector<std::complex<double>>& amplitudes, const std::vector<qubit_t>& qubits,
                       double tolerance = 1e-8);
 
+  /**
+   * PennyLane's AmplitudeEmbedding as the circuit's first operation: the
+   * values `amplitudes` (features, weights, constants or expressions) become
+   * the amplitudes of `qubits` (bit j of an index is qubits[j], Qiskit's
+   * order), padded with `how.pad` and normalised when `how.normalize`. Its
+   * matrix is built for each binding, so a QuantumLayer embeds every sample
+   * on its own; the ML engines start from the embedded state and
+   * differentiate it exactly (docs/ml.md).
+   */
+  Circuit& amplitude_embedding(std::vector<Param> amplitudes, std::vector<qubit_t> qubits,
+                               AmplitudeEmbedding how = {}) {
+    if (!ops_.empty())
+      throw invalid_argument("amplitude_embedding must be the circuit's first operation (the circuit has " +
+                             std::to_string(ops_.size()) + ")");
+    Operation op;
+    op.gate = GateId::unitary;
+    op.targets = std::move(qubits);
+    op.params = std::move(amplitudes);
+    op.embedding = std::make_shared<const AmplitudeEmbedding>(how);
+    op.label = "amplitude_embedding";
+    return append(std::move(op));
+  }
+
   /// True when the circuit holds a noise channel.
   bool has_channels() const {
     return std::any_of(ops_.begin(), ops_.end(), [](const Operation& op) { return op.kind == OpKind::channel; });

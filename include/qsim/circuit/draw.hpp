@@ -236,6 +236,13 @@ inline std::string box_text(const Operation& op) {
     return out;
   }
   std::string out = gate_title(op);
+  // An embedding of features first..last (the usual case) as x[first]..x[last], not one entry each.
+  const auto plain_feature = [](const Param& p, std::size_t index) {
+    return p.source == Param::Source::feature && p.index == index && p.scale == 1 && p.offset == 0;
+  };
+  bool run = op.embedding && op.params.size() > 2;
+  for (std::size_t i = 0; run && i < op.params.size(); ++i) run = plain_feature(op.params[i], op.params[0].index + i);
+  if (run) return out + "(" + param_text(op.params.front()) + ".." + param_text(op.params.back()) + ")";
   if (!op.params.empty()) {
     out += "(";
     for (std::size_t i = 0; i < op.params.size(); ++i) out += (i ? "," : "") + param_text(op.params[i]);

@@ -10,6 +10,7 @@
 #include "qsim/gates/gate_id.hpp"
 #include "qsim/gates/matrices.hpp"
 #include "qsim/gates/param.hpp"
+#include "qsim/gates/state_preparation.hpp"
 
 QSIM_BEGIN_NAMESPACE
 
@@ -36,7 +37,11 @@ struct Operation {
   std::vector<qubit_t> targets;
   std::vector<qubit_t> controls;
   std::vector<Param> params;
-  std::shared_ptr<const Matrix> matrix;    // GateId::unitary only
+  std::shared_ptr<const Matrix> matrix;  // GateId::unitary only
+  /// GateId::unitary only, instead of `matrix`: an amplitude embedding, whose
+  /// matrix is built for each binding with `params` as the amplitudes
+  /// (Circuit::amplitude_embedding).
+  std::shared_ptr<const AmplitudeEmbedding> embedding;
   std::vector<clbit_t> clbits;             // measure: targets[j] -> clbits[j]
   std::shared_ptr<const Channel> channel;  // OpKind::channel only
   /// measure only, optional: the readout error of targets[j] is readout[j].
@@ -61,11 +66,24 @@ struct Operation {
 
   /// The matrix on `targets` for these bound angles (controls not included).
   Matrix bound_matrix(const Binding& b = {}) const {
-    if (gate == GateId::unitary) return *matrix;
+    if (gate == GateId::unitary && !embedding) return *matrix;
+    if (embedding) {
+      const std::vector<double> a = embedded_amplitudes(b);
+      return state_preparation_matrix(std::vector<std::complex<double>>(a.begin(), a.end()), 1e-6);
+    }
     std::vector<double> angles;
     angles.reserve(params.size());
     for (const auto& p : params) angles.push_back(p.value(b));
     return gate_matrix(gate, angles);
+  }
+
+  /// An amplitude embedding's 2^k amplitudes for these bound values, and
+  /// the norm of the values in `*norm` (checked: embedding_amplitudes).
+  std::vector<double> embedded_amplitudes(const Binding& b, double* norm = nullptr) const {
+    std::vector<double> values;
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p.value(b));
+    return embedding_amplitudes(values, std::size_t{1} << targets.size(), *embedding, norm);
   }
 
   /// Every qubit the operation touches: controls first, then targets.

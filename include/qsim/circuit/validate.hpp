@@ -11,9 +11,6 @@
 
 QSIM_BEGIN_NAMESPACE
 
-/// The most target qubits of a user matrix (a 2^10 x 2^10 matrix is 16 MiB).
-inline constexpr unsigned max_unitary_qubits = 10;
-
 namespace detail {
 inline std::string operation_description(const Operation& op) {
   if (op.kind == OpKind::channel) return op.channel ? "channel " + op.channel->name : "channel";
@@ -98,7 +95,7 @@ inline void validate_operation(const Operation& op, unsigned num_qubits, unsigne
   if (op.kind != OpKind::gate) {
     if (!op.controls.empty()) throw invalid_argument(what() + " cannot have control qubits");
     if (!op.params.empty()) throw invalid_argument(what() + " takes no angles");
-    if (op.matrix) throw invalid_argument(what() + " takes no matrix");
+    if (op.matrix || op.embedding) throw invalid_argument(what() + " takes no matrix");
     if (op.kind != OpKind::measure && !op.clbits.empty())
       throw invalid_argument(what() + " takes no classical bits (only measure writes them)");
     if (op.kind == OpKind::reset && op.targets.size() != 1)
@@ -124,6 +121,25 @@ inline void validate_operation(const Operation& op, unsigned num_qubits, unsigne
     if (!p.is_finite())
       throw invalid_argument("angle of " + what() + " is not finite (" + p.describe() +
                              (p.is_expression() ? std::string(")") : ", scale " + std::to_string(p.scale) + ")"));
+  if (op.embedding) {
+    if (op.gate != GateId::unitary || op.matrix)
+      throw invalid_argument(what() + ": an amplitude embedding is a unitary gate without a matrix");
+    if (!op.controls.empty()) throw invalid_argument(what() + ": an amplitude embedding takes no controls");
+    if (op.targets.empty() || op.targets.size() > max_unitary_qubits)
+      throw invalid_argument(what() + " on " + std::to_string(op.targets.size()) + " qubits: 1.." +
+                             std::to_string(max_unitary_qubits) + " are supported");
+    const std::size_t dim = std::size_t{1} << op.targets.size();
+    if (op.params.empty() || op.params.size() > dim)
+      throw invalid_argument(what() + " of " + std::to_string(op.params.size()) + " values on " +
+                             std::to_string(op.targets.size()) + " qubit(s): 1.." + std::to_string(dim) +
+                             " are possible");
+    if (op.params.size() < dim && !op.embedding->pad)
+      throw invalid_argument(what() + " of " + std::to_string(op.params.size()) + " values for " + std::to_string(dim) +
+                             " amplitudes: give a pad value");
+    if (op.embedding->pad && !std::isfinite(*op.embedding->pad))
+      throw invalid_argument(what() + ": the pad value is not finite");
+    return;
+  }
   if (op.gate == GateId::unitary) {
     if (!op.matrix) throw invalid_argument("unitary gate " + what() + " has no matrix");
     if (!op.params.empty()) throw invalid_argument("unitary gate " + what() + " takes no angles");

@@ -52,8 +52,8 @@ struct FusedGate {
 namespace detail {
 
 inline bool is_diagonal_gate(const Operation& op) {
-  return op.gate != GateId::unitary ? gate_info(op.gate).kind == GateClass::diagonal
-                                    : is_diagonal(*op.matrix, std::size_t{1} << op.targets.size());
+  if (op.gate != GateId::unitary) return gate_info(op.gate).kind == GateClass::diagonal;
+  return op.matrix && is_diagonal(*op.matrix, std::size_t{1} << op.targets.size());  // an embedding is dense
 }
 
 // Position of each qubit of `op` inside the block's qubit list.

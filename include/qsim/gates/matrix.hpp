@@ -15,6 +15,9 @@ QSIM_BEGIN_NAMESPACE
 /// (q0, q1), index 0b10 means q1 = 1, q0 = 0).
 using Matrix = std::vector<std::complex<double>>;
 
+/// The most target qubits of a user matrix (a 2^10 x 2^10 matrix is 16 MiB).
+inline constexpr unsigned max_unitary_qubits = 10;
+
 namespace detail {
 inline constexpr double pi = 3.14159265358979323846;
 }

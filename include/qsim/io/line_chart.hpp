@@ -140,11 +140,12 @@ inline std::string line_chart_svg(const std::vector<Series>& series, const std::
   for (const auto& s : series)
     legend.push_back(s.name + (dual ? (s.axis == YAxis::right ? " (right axis)" : " (left axis)") : ""));
 
-  const double left = 10 + (y_label.empty() ? 0 : font_size * 1.3 + 8) + detail::widest(ly.ticks.labels) + 10;
+  const std::vector<std::string> y_lines = detail::y_label_lines(y_label, plot_h),
+                                 y2_lines = detail::y_label_lines(options.y2_label, plot_h);
+  const double left = 10 + detail::y_label_room(y_lines) + detail::widest(ly.ticks.labels) + 10;
   const double last_x_label = text_width(xt.labels.back(), font_size) / 2 + 6;
   const double right =
-      dual ? std::max(10 + detail::widest(ry.ticks.labels) + (options.y2_label.empty() ? 0 : 8 + font_size * 1.3) + 10,
-                      last_x_label)
+      dual ? std::max(10 + detail::widest(ry.ticks.labels) + detail::y_label_room(y2_lines) + 10, last_x_label)
            : std::max(16.0, last_x_label);
   const double legend_w = 10 + 28 + detail::widest(legend) + 10;
   const double width = left + plot_w + right + legend_w;
@@ -185,10 +186,10 @@ inline std::string line_chart_svg(const std::vector<Series>& series, const std::
       svg.text(left + plot_w + 7, y + font_size * 0.35, ry.ticks.labels[k], "start", font_size, 0, "tick");
     }
   svg.box(left, top, plot_w, plot_h, "none", detail::axis_colour);
-  detail::y_axis_label(svg, 10 + font_size, top + plot_h / 2, y_label);
+  detail::y_axis_label(svg, 10 + font_size, top + plot_h / 2, y_lines);
   if (dual)
     detail::y_axis_label(svg, left + plot_w + 10 + detail::widest(ry.ticks.labels) + 8 + font_size * 0.8,
-                         top + plot_h / 2, options.y2_label);
+                         top + plot_h / 2, y2_lines);
   for (std::size_t i = 0; i < x_label_lines.size(); ++i) {
     const double w = text_width(x_label_lines[i], font_size);
     const double cx = std::clamp(left + plot_w / 2, 10 + w / 2, width - 10 - w / 2);

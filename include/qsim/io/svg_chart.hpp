@@ -158,9 +158,20 @@ inline double widest(const std::vector<std::string>& texts, double size = font_s
   return w;
 }
 
-// A rotated (-90) axis label centred on y, its glyphs left of `x` (the baseline).
-inline void y_axis_label(Svg& svg, double x, double y, const std::string& label) {
-  if (!label.empty()) svg.text(x, y, label, "middle", font_size, -90, "axis-label");
+// A y axis label wrapped to the plot's height: its lines, outermost first.
+inline std::vector<std::string> y_label_lines(const std::string& label, double plot_height) {
+  return label.empty() ? std::vector<std::string>{} : wrap_text(label, plot_height - 4, font_size);
+}
+inline constexpr double y_label_line = font_size * 1.3;
+// The room the lines take beside the tick labels.
+inline double y_label_room(const std::vector<std::string>& lines) {
+  return lines.empty() ? 0 : y_label_line * static_cast<double>(lines.size()) + 8;
+}
+// Rotated (-90) axis label lines centred on y; the first line's glyphs lie
+// left of `x` (its baseline), each next line one line further right.
+inline void y_axis_label(Svg& svg, double x, double y, const std::vector<std::string>& lines) {
+  for (std::size_t k = 0; k < lines.size(); ++k)
+    svg.text(x + y_label_line * static_cast<double>(k), y, lines[k], "middle", font_size, -90, "axis-label");
 }
 }  // namespace detail
 
@@ -177,6 +188,8 @@ struct BarChartOptions {
   std::string key_title = "key";
   /// The height of the plot area in pixels.
   double plot_height = 300;
+  /// A logarithmic y axis with decade ticks, for values spanning decades (every value must be positive).
+  bool log_y = false;
 };
 
 /**
@@ -199,10 +212,13 @@ inline std::string bar_chart_svg(const std::vector<std::string>& labels, const s
     throw invalid_argument("bar chart: " + std::to_string(labels.size()) + " labels but " +
                            std::to_string(values.size()) + " values");
   if (labels.empty()) throw invalid_argument("bar chart: no bars to draw");
-  double vmin = 0, vmax = 0;
+  // A linear axis always shows 0, where the bars start; a log axis starts at its lowest decade.
+  double vmin = options.log_y ? values[0] : 0, vmax = options.log_y ? values[0] : 0;
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!std::isfinite(values[i]))
       throw invalid_argument("bar chart: the value of bar '" + labels[i] + "' is not finite");
+    if (options.log_y && !(values[i] > 0))
+      throw invalid_argument("bar chart: the value of bar '" + labels[i] + "' is <= 0 on a log axis");
     vmin = std::min(vmin, values[i]);
     vmax = std::max(vmax, values[i]);
   }
@@ -214,8 +230,12 @@ inline std::string bar_chart_svg(const std::vector<std::string>& labels, const s
   const double pad = 8;  // between the axis and the first bar, and after the last
   const double slot = (plot_w - 2 * pad) / static_cast<double>(n), bar_w = std::min(slot * 0.72, 64.0);
   const double plot_h = std::max(options.plot_height, 60.0);
-  const AxisTicks yt = nice_ticks(vmin, vmax, 5);
-  auto depth = [&](double v) { return plot_h * (yt.hi - v) / (yt.hi - yt.lo); };  // below the plot's top
+  const AxisTicks yt = options.log_y ? log_ticks(vmin, vmax) : nice_ticks(vmin, vmax, 5);
+  auto depth = [&](double v) {  // below the plot's top
+    return options.log_y ? plot_h * (std::log10(yt.hi) - std::log10(v)) / (std::log10(yt.hi) - std::log10(yt.lo))
+                         : plot_h * (yt.hi - v) / (yt.hi - yt.lo);
+  };
+  const double base = options.log_y ? yt.lo : 0;  // where the bars start
 
   // Value labels: horizontal when the widest fits a slot, else rotated when a line of text fits, else none.
   std::vector<std::string> value_text;
@@ -243,7 +263,8 @@ inline std::string bar_chart_svg(const std::vector<std::string>& labels, const s
   const double names_h = names_flat ? font_size + 10 : (name_w + font_size) * diag + 10;
 
   const std::vector<std::string>& tick_labels = yt.labels;
-  double left = 10 + (y_label.empty() ? 0 : font_size * 1.3 + 8) + detail::widest(tick_labels) + 10;
+  const std::vector<std::string> y_lines = detail::y_label_lines(y_label, plot_h);
+  double left = 10 + detail::y_label_room(y_lines) + detail::widest(tick_labels) + 10;
   if (!names_flat)
     for (std::size_t i = 0; i < n; i += every)
       left = std::max(left, text_width(labels[i], font_size) * diag + 8 - pad - slot * (static_cast<double>(i) + 0.5));
@@ -271,7 +292,7 @@ inline std::string bar_chart_svg(const std::vector<std::string>& labels, const s
 
   detail::Svg svg(width, height);
   svg.title(title_text);
-  detail::y_axis_label(svg, 10 + font_size, top + plot_h / 2, y_label);
+  detail::y_axis_label(svg, 10 + font_size, top + plot_h / 2, y_lines);
   for (std::size_t k = 0; k < yt.values.size(); ++k) {
     const double y = top + depth(yt.values[k]);
     if (yt.values[k] != 0) svg.line(left, y, left + plot_w, y, detail::grid_colour);
@@ -280,7 +301,7 @@ inline std::string bar_chart_svg(const std::vector<std::string>& labels, const s
   }
   for (std::size_t i = 0; i < n; ++i) {
     const double cx = left + pad + slot * (static_cast<double>(i) + 0.5);
-    const double y0 = top + depth(0), y1 = top + depth(values[i]);
+    const double y0 = top + depth(base), y1 = top + depth(values[i]);
     svg.bar(cx - bar_w / 2, std::min(y0, y1), bar_w, std::abs(y1 - y0), detail::palette[0]);
     if (value_mode == flat)
       svg.text(cx, values[i] >= 0 ? y1 - 5 : y1 + font_size + 3, value_text[i], "middle", font_size, 0, "value");
@@ -295,7 +316,7 @@ inline std::string bar_chart_svg(const std::vector<std::string>& labels, const s
     }
   }
   svg.line(left, top, left, plot_bottom, detail::axis_colour);
-  svg.line(left, top + depth(0), left + plot_w, top + depth(0), detail::axis_colour);
+  svg.line(left, top + depth(base), left + plot_w, top + depth(base), detail::axis_colour);
   for (std::size_t i = 0; i < x_label.size(); ++i) {
     const double w = text_width(x_label[i], font_size);
     const double cx = std::clamp(left + plot_w / 2, 10 + w / 2, width - 10 - w / 2);

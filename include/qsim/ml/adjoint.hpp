@@ -44,6 +44,7 @@ inline void check_differentiable(const Circuit& c, const Binding& b) {
     if (op.condition) throw invalid_argument("cannot differentiate a classically conditioned " + op.name());
     refuse_channel(op);
   }
+  check_embedding_first(c);
 }
 
 /// True for the gates the kernels' adjoint_rotation_pair takes: an uncontrolled RY or RZ.
@@ -154,8 +155,12 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
     angles.clear();
     derivs.clear();
     slots.clear();
+    if (op.embedding)  // the first operation (checked): psi is its state
+      detail::embedding_gradient(
+          op, b, [&](index_t k) { return static_cast<double>(lam[k].real()); },
+          [&](const Param& p, double g) { add_gradient(p, g / 2); });
     for (const auto& p : op.params) angles.push_back(p.value(b));
-    for (std::size_t j = 0; j < op.params.size(); ++j) {
+    for (std::size_t j = 0; j < op.params.size() && !op.embedding; ++j) {
       if (!op.params[j].is_trainable()) continue;
       derivs.push_back(multiply(gate_matrix_derivative(op.gate, angles, j), u_dag, dim));
       slots.push_back(&op.params[j]);

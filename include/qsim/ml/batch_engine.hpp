@@ -145,7 +145,8 @@ class BatchEngine {
   // ---- batched -------------------------------------------------------------
 
   /// Runs the block [first, first + count) of the batch (`xt`: features x
-  /// batch) from |0...0>; fills its rows of y and returns its states.
+  /// batch) from |0...0> (or the embedded state); fills its rows of y and
+  /// returns its states.
   Block forward_block(const kernels::BatchKernels<T>& kb, const Shared& sh, const Eigen::VectorXd& w,
                       const Eigen::MatrixXd& xt, std::size_t first, std::size_t count, Eigen::MatrixXd* y) const {
     Block blk;
@@ -157,7 +158,15 @@ class BatchEngine {
     blk.lane_matrices = values_->take(lane_values_ * lanes);
     T* re = blk.state.data();
     T* im = re + size * lanes;
-    std::fill(re, re + lanes, T(1));
+    if (program_.embedding()) {
+      for (std::size_t b = 0; b < lanes; ++b) {  // padding lanes repeat the block's first sample
+        const std::size_t sample = first + (b < count ? b : 0);
+        program_.initial_amplitudes(binding(w, xt, static_cast<Eigen::Index>(sample)), sample,
+                                    [&](index_t i, double a) { re[i * lanes + b] = static_cast<T>(a); });
+      }
+    } else {
+      std::fill(re, re + lanes, T(1));
+    }
     std::vector<T> scratch = values_->take(2 * max_dim_ * lanes);
     const auto& steps = program_.steps();
     for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -276,6 +285,13 @@ class BatchEngine {
           add_gradient(s.slots[j].param, 2 * grad[b], w, xt, static_cast<Eigen::Index>(first + b), dw, dxt);
       }
     }
+    if (const Operation* e = program_.embedding())
+      for (std::size_t b = 0; b < blk.count; ++b) {
+        const auto col = static_cast<Eigen::Index>(first + b);
+        detail::embedding_gradient(
+            *e, binding(w, xt, col), [&](index_t i) { return static_cast<double>(lre[i * lanes + b]); },
+            [&](const Param& p, double g) { add_gradient(p, g, w, xt, col, dw, dxt); });
+      }
     for (auto* v : {&lam, &weights, &udag, &scratch}) values_->give(std::move(*v));
     doubles_->give(std::move(rho));
     doubles_->give(std::move(grad));
@@ -283,11 +299,15 @@ class BatchEngine {
 
   // ---- per sample ----------------------------------------------------------
 
-  /// psi <- the compiled circuit applied to |0...0> for sample `col`.
+  /// psi <- the compiled circuit applied to |0...0> (or the embedded state) for sample `col`.
   void forward_sample(const KernelSetRef& ks, const Shared& sh, const Eigen::VectorXd& w, const Eigen::MatrixXd& xt,
                       Eigen::Index col, StateVector<T>& psi, const kernels::ParallelFor& par) const {
     psi.reset();
     const Binding b = binding(w, xt, col);
+    if (program_.embedding()) {
+      psi[0] = 0;
+      program_.initial_amplitudes(b, static_cast<std::size_t>(col), [&](index_t i, double a) { psi[i] = a; });
+    }
     const auto& steps = program_.steps();
     for (std::size_t i = 0; i < steps.size(); ++i) {
       const ProgramStep& s = steps[i];
@@ -339,6 +359,10 @@ class BatchEngine {
       }
       for (std::size_t j = 0; j < s.slots.size(); ++j) add_gradient(s.slots[j].param, 2 * acc[j], w, xt, col, dw, dxt);
     }
+    if (const Operation* e = program_.embedding())
+      detail::embedding_gradient(
+          *e, b, [&](index_t i) { return static_cast<double>(lam[i].real()); },
+          [&](const Param& p, double g) { add_gradient(p, g, w, xt, col, dw, dxt); });
   }
 
  private:

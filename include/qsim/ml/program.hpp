@@ -30,6 +30,56 @@ inline void refuse_channel(const Operation& op) {
     throw invalid_argument("the ML layer runs noiseless circuits only, and this one has a noise channel (" + op.name() +
                            "): evaluate noisy circuits with DensityMatrixSimulator or Simulator::run");
 }
+/// An amplitude embedding is differentiated from the state it prepares, so
+/// it must act on |0...0>: the circuit's first operation.
+inline void check_embedding_first(const Circuit& c) {
+  const auto& ops = c.operations();
+  for (std::size_t i = 1; i < ops.size(); ++i)
+    if (ops[i].embedding)
+      throw invalid_argument(
+          "the ML layer takes an amplitude embedding only as the circuit's first operation (it is "
+          "operation " +
+          std::to_string(i) + ")");
+}
+
+/// The state index of each amplitude of an embedding: bit t of amplitude j at qubit targets[t].
+inline std::vector<index_t> embedding_indices(const Operation& op) {
+  std::vector<index_t> out;
+  for (index_t j = 0; j < (index_t{1} << op.targets.size()); ++j) {
+    index_t i = 0;
+    for (std::size_t t = 0; t < op.targets.size(); ++t)
+      if ((j >> t) & 1U) i |= index_t{1} << op.targets[t];
+    out.push_back(i);
+  }
+  return out;
+}
+
+/**
+ * The gradient through an amplitude embedding `op` that starts the circuit:
+ * with psi0 = v/|v| its state and lam = A psi0 the adjoint state there
+ * (E = <psi0|A|psi0>), dE/dv_j = 2 Re <lam| d psi0/dv_j> = (2/|v|) (Re lam_j -
+ * psi0_j E). The state is v/|v| with or without `normalize` (which only
+ * decides whether |v| must be 1), so this is the derivative of what runs.
+ * `re_lam(i)` gives Re lam at state index i; `add(param, g)` receives
+ * dE/d(value of param) for each trainable value.
+ */
+template <class ReLam, class Add>
+void embedding_gradient(const Operation& op, const Binding& b, ReLam&& re_lam, Add&& add) {
+  double norm = 1;
+  const std::vector<double> a = op.embedded_amplitudes(b, &norm);
+  const std::vector<index_t> index = embedding_indices(op);
+  std::vector<double> lam(a.size());
+  double e = 0;
+  for (std::size_t j = 0; j < a.size(); ++j) {
+    lam[j] = re_lam(index[j]);
+    e += a[j] * lam[j];
+  }
+  for (std::size_t j = 0; j < op.params.size(); ++j) {
+    if (!op.params[j].is_trainable()) continue;
+    add(op.params[j], 2 / norm * (lam[j] - a[j] * e));
+  }
+}
+
 }  // namespace detail
 
 /// One matrix of a Program: factors[0] acts first.
@@ -65,6 +115,7 @@ class Program {
   static constexpr std::size_t max_fused_slots = 4;
 
   explicit Program(const Circuit& c) : num_qubits_(c.num_qubits()) {
+    detail::check_embedding_first(c);
     std::vector<long> pending(num_qubits_, -1);  // the open fused step of each qubit
     const auto flush = [&](qubit_t q) {
       if (pending[q] >= 0) order_.push_back(static_cast<std::size_t>(pending[q]));
@@ -73,6 +124,11 @@ class Program {
     for (const auto& op : c.operations()) {
       detail::refuse_channel(op);
       if (!op.is_gate()) continue;
+      if (op.embedding) {  // the first operation: it becomes the initial state, not a step
+        embedding_ = op;
+        embedding_index_ = detail::embedding_indices(op);
+        continue;
+      }
       const bool shared_1q = op.controls.empty() && op.targets.size() == 1 && !reads_feature(op);
       if (shared_1q) {
         const qubit_t q = op.targets[0];
@@ -104,6 +160,23 @@ class Program {
 
   unsigned num_qubits() const noexcept { return num_qubits_; }
   const std::vector<ProgramStep>& steps() const noexcept { return steps_; }
+  /// The amplitude embedding the circuit starts with, if any: the steps start
+  /// from its state instead of |0...0>.
+  const Operation* embedding() const noexcept { return embedding_.embedding ? &embedding_ : nullptr; }
+
+  /// The initial state for the binding, as (index, amplitude) pairs passed
+  /// to `set`; nothing without an embedding. `sample` names it in errors.
+  template <class Set>
+  void initial_amplitudes(const Binding& b, std::size_t sample, Set&& set) const {
+    if (!embedding_.embedding) return;
+    std::vector<double> a;
+    try {
+      a = embedding_.embedded_amplitudes(b);
+    } catch (const invalid_argument& e) {
+      throw invalid_argument("sample " + std::to_string(sample) + ": " + e.what());
+    }
+    for (std::size_t j = 0; j < a.size(); ++j) set(embedding_index_[j], a[j]);
+  }
 
   /// The matrices of the step's factors for the binding b.
   static std::vector<Matrix> factor_matrices(const ProgramStep& s, const Binding& b) {
@@ -186,6 +259,8 @@ class Program {
   }
 
   unsigned num_qubits_;
+  Operation embedding_;  // embedding_.embedding is null without one
+  std::vector<index_t> embedding_index_;
   std::vector<ProgramStep> steps_;
   std::vector<ProgramStep> pool_;
   std::vector<std::size_t> order_;

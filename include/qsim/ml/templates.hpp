@@ -1,6 +1,7 @@
 #pragma once
 #include <cmath>
 #include <complex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
 #include "qsim/core/state_vector.hpp"
+#include "qsim/gates/state_preparation.hpp"
 #include "qsim/ml/pauli_sum.hpp"
 
 QSIM_BEGIN_NAMESPACE
@@ -178,10 +180,11 @@ inline void pauli_rotation(Circuit& c, const Param& theta, const std::string& pa
 }
 
 /**
- * PennyLane's AmplitudeEmbedding: the features become the amplitudes of an
- * n-qubit state. Shorter inputs are padded with `pad` when `use_pad` is set;
- * with `normalize` the vector is divided by its norm, otherwise its norm
- * must already be 1. Anything else is refused with a clear error.
+ * PennyLane's AmplitudeEmbedding as a state: the features become the
+ * amplitudes of an n-qubit state. Shorter inputs are padded with `pad` when
+ * `use_pad` is set; with `normalize` the vector is divided by its norm,
+ * otherwise its norm must already be 1. Anything else is refused with a
+ * clear error. To start a QuantumLayer with it, use the circuit form below.
  */
 template <class T = double>
 StateVector<T> amplitude_embedding(const std::vector<double>& x, unsigned num_qubits, bool normalize = true,
@@ -193,24 +196,31 @@ StateVector<T> amplitude_embedding(const std::vector<double>& x, unsigned num_qu
   if (x.size() < dim && !use_pad)
     throw invalid_argument("AmplitudeEmbedding got " + std::to_string(x.size()) + " features for " +
                            std::to_string(dim) + " amplitudes: pass use_pad to pad them");
-  std::vector<std::complex<T>> a(dim, std::complex<T>(static_cast<T>(pad)));
-  double norm2 = 0;
-  for (std::size_t i = 0; i < dim; ++i) {
-    const double v = i < x.size() ? x[i] : pad;
-    if (!std::isfinite(v))
-      throw invalid_argument("AmplitudeEmbedding: feature " + std::to_string(i) + " is not finite");
-    norm2 += v * v;
-    a[i] = std::complex<T>(static_cast<T>(v));
-  }
-  if (!(norm2 > 0)) throw invalid_argument("AmplitudeEmbedding: the features have norm 0");
-  if (normalize) {
-    const double inv = 1.0 / std::sqrt(norm2);
-    for (auto& v : a) v *= static_cast<T>(inv);
-  } else if (std::abs(std::sqrt(norm2) - 1.0) > 1e-6) {
-    throw invalid_argument("AmplitudeEmbedding: features have norm " + std::to_string(std::sqrt(norm2)) +
-                           " (expected 1, or pass normalize)");
-  }
-  return StateVector<T>(a, std::is_same_v<T, float> ? 1e-5 : 1e-10);
+  const std::vector<double> a =
+      embedding_amplitudes(x, dim, AmplitudeEmbedding{normalize, use_pad ? std::optional<double>(pad) : std::nullopt});
+  return StateVector<T>(std::vector<std::complex<T>>(a.begin(), a.end()), std::is_same_v<T, float> ? 1e-5 : 1e-10);
+}
+
+/**
+ * PennyLane's AmplitudeEmbedding as the first operation of `c`: features
+ * first_feature .. first_feature + num_features - 1 become the amplitudes of
+ * all of c's qubits (feature first_feature + j is amplitude j, whose bit t is
+ * qubit t: Qiskit's order; PennyLane's wire 0 is the highest bit, so pass
+ * its wires reversed to compare). Fewer features than 2^n need `how.pad`.
+ * @code
+ *   qsim::Circuit c(3);
+ *   qsim::ml::amplitude_embedding(c, 8);            // x[0..7], normalised
+ *   qsim::ml::strongly_entangling_layers(c, 2, 3);
+ *   qsim::ml::QuantumLayer<double> layer(c, {qsim::PauliSum{{1.0, "Z0"}}});
+ * @endcode
+ */
+inline void amplitude_embedding(Circuit& c, std::size_t num_features, AmplitudeEmbedding how = {},
+                                std::size_t first_feature = 0) {
+  std::vector<Param> values;
+  for (std::size_t j = 0; j < num_features; ++j) values.push_back(feature(first_feature + j));
+  std::vector<qubit_t> qubits;
+  for (qubit_t q = 0; q < c.num_qubits(); ++q) qubits.push_back(q);
+  c.amplitude_embedding(std::move(values), std::move(qubits), how);
 }
 
 }  // namespace ml
