@@ -346,6 +346,9 @@ TEMPLATE_TEST_CASE("trajectories converge to the density matrix", "[noise]", flo
   const auto counts = qsim::Simulator<TestType>(one).run(c, 20000, 11);
   CHECK(stats::chi_square(counts, exact) < stats::critical(exact.size() - 1));
   CHECK(counts == qsim::Simulator<TestType>(two).run(c, 20000, 11));
+  qsim::SimulatorOptions parallel_shots;  // 3 qubits: the shots, not the kernels, take the threads
+  parallel_shots.threads = 2;
+  CHECK(counts == qsim::Simulator<TestType>(parallel_shots).run(c, 20000, 11));
   CHECK(counts == qsim::Simulator<TestType>(one).run(c, 20000, 11));
   // The density matrix's own samples follow the same distribution.
   const auto dm_counts = qsim::DensityMatrixSimulator<TestType>().run(c, 20000, 12);

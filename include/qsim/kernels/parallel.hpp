@@ -2,6 +2,9 @@
 // How a kernel splits its sweep over threads. The policy is a value the
 // caller passes in (Google qsim's For), so nothing global decides it and
 // tests can force the threaded paths on small states without side effects.
+#include <cstddef>
+#include <exception>
+
 #include "qsim/core/config.hpp"
 
 #if defined(_OPENMP)
@@ -81,6 +84,33 @@ struct ParallelFor {
     detail_parallel::run_range(f, index_t{0}, count);
   }
 };
+
+/**
+ * Runs body(i) for i in [0, count) on `threads` OpenMP threads (0: OpenMP's
+ * default), dynamically scheduled: independent tasks such as the samples of
+ * a batch or groups of shots. The first exception thrown by any task is
+ * rethrown after the loop.
+ */
+template <class Body>
+void parallel_tasks(std::ptrdiff_t count, unsigned threads, Body&& body) {
+  std::exception_ptr failure;
+#ifdef _OPENMP
+  const int nt = threads == 0 ? omp_get_max_threads() : static_cast<int>(threads);
+#pragma omp parallel for schedule(dynamic) num_threads(nt)
+#endif
+  for (std::ptrdiff_t i = 0; i < count; ++i) {
+    try {
+      body(i);
+    } catch (...) {
+#ifdef _OPENMP
+#pragma omp critical(qsim_task_failure)
+#endif
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  (void)threads;
+  if (failure) std::rethrow_exception(failure);
+}
 
 }  // namespace kernels
 QSIM_END_NAMESPACE

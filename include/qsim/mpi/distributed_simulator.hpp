@@ -134,6 +134,7 @@ class DistributedSimulator {
       if (measure(psi, q, rng) == 1) apply_gate(make_gate(GateId::x, {q}), psi, {});
     }
     static constexpr bool exact_channels = false;
+    unsigned shot_threads(const State&) const { return 1; }        // every shot is collective
     void apply_channel(const Operation& op, State&, Rng&) const {  // check_circuit refused it already
       throw invalid_argument("the distributed simulator does not run noise channels yet (" + op.name() + ")");
     }

@@ -176,6 +176,10 @@ class DensityMatrixSimulator {
     const DensityMatrixSimulator& dm;
 
     State new_state(unsigned n) const { return State(n); }
+    unsigned shot_threads(const State& rho) const {
+      const kernels::ParallelFor par = dm.sim_.parallel();
+      return rho.vectorised().size() >= par.min_amplitudes ? 1U : kernels::ParallelFor(par.threads, 0).threads_for(1);
+    }
 
     // Each gate twice: as given on the rows, conjugated on the columns.
     void apply_gates(const Operation* first, const Operation* last, State& rho, const Binding& b) const {

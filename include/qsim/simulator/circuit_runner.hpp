@@ -16,6 +16,7 @@
 //       an exact engine also has void dephase(State&, qubit_t) const)
 //   void sample(const State&, std::uint64_t shots, std::uint64_t seed, Emit emit) const;
 //       (emit(basis index, count), ascending)
+//   unsigned shot_threads(const State&) const;  (threads over the shots of a per-shot run)
 // and, for run_branched() (shot branching), also
 //   double probability_one(const State&, qubit_t) const;
 //   void collapse(State&, qubit_t, int outcome, double probability) const;
@@ -33,6 +34,7 @@
 #include "qsim/circuit/circuit.hpp"
 #include "qsim/core/config.hpp"
 #include "qsim/core/error.hpp"
+#include "qsim/kernels/parallel.hpp"
 #include "qsim/measure/classical_bits.hpp"
 #include "qsim/measure/counts.hpp"
 #include "qsim/measure/random.hpp"
@@ -161,16 +163,38 @@ class CircuitRunner {
       i = end - 1;
     }
     Counts counts;
-    State psi = start;
-    std::vector<bool> clbits(c.num_clbits());
-    for (std::uint64_t shot = 0; shot < shots; ++shot) {
-      if (shot > 0) psi = start;
-      std::fill(clbits.begin(), clbits.end(), false);
-      Rng rng = Rng::substream(seed, shot);
-      run_ops(c, prefix, psi, clbits, rng, b);
-      ++counts[format_key(clbits, c.cregs())];
-    }
+    run_shots(c, prefix, start, std::vector<bool>(c.num_clbits()), 0, shots, seed, b, counts);
     return counts;
+  }
+
+  /// Shots first_shot .. first_shot + shots - 1 from operation `from`, each
+  /// from `start` and the classical bits `bits`, with its own random stream,
+  /// counted into `counts`. Groups of shots run in parallel where the state
+  /// is too small for threaded kernels (Engine::shot_threads); every shot
+  /// draws from its own stream, so the counts do not depend on the split.
+  void run_shots(const Circuit& c, std::size_t from, const State& start, const std::vector<bool>& bits,
+                 std::uint64_t first_shot, std::uint64_t shots, std::uint64_t seed, const Binding& b,
+                 Counts& counts) const {
+    if (shots == 0) return;
+    const unsigned threads = engine_.shot_threads(start);
+    // A few groups per thread, so that uneven shots (conditions, resets) even out.
+    const std::uint64_t groups = threads > 1 ? std::min<std::uint64_t>(shots, 8ULL * threads) : 1;
+    const auto group_start = [&](std::uint64_t k) { return k * (shots / groups) + std::min(k, shots % groups); };
+    std::vector<Counts> partial(groups);
+    kernels::parallel_tasks(static_cast<std::ptrdiff_t>(groups), threads, [&](std::ptrdiff_t g) {
+      const auto k = static_cast<std::uint64_t>(g);
+      State psi = start;
+      std::vector<bool> clbits;
+      for (std::uint64_t shot = group_start(k); shot < group_start(k + 1); ++shot) {
+        if (shot > group_start(k)) psi = start;
+        clbits = bits;
+        Rng rng = Rng::substream(seed, first_shot + shot);
+        run_ops(c, from, psi, clbits, rng, b);
+        ++partial[static_cast<std::size_t>(g)][format_key(clbits, c.cregs())];
+      }
+    });
+    for (const auto& part : partial)  // in group order
+      for (const auto& [key, n] : part) counts[key] += n;
   }
 
   /**
@@ -405,17 +429,7 @@ class CircuitRunner {
   Counts finish_per_shot(const Circuit& c, std::size_t from, std::vector<Branch> groups, std::uint64_t seed,
                          const Binding& b) const {
     Counts counts;
-    for (auto& g : groups) {
-      State psi = g.psi;
-      std::vector<bool> clbits;
-      for (std::uint64_t s = 0; s < g.shots; ++s) {
-        if (s > 0) psi = g.psi;
-        clbits = g.clbits;
-        Rng rng = Rng::substream(seed, g.first_shot + s);
-        run_ops(c, from, psi, clbits, rng, b);
-        ++counts[format_key(clbits, c.cregs())];
-      }
-    }
+    for (const auto& g : groups) run_shots(c, from, g.psi, g.clbits, g.first_shot, g.shots, seed, b, counts);
     return counts;
   }
 

@@ -316,6 +316,11 @@ class Simulator {
     void apply_channel(const Operation& op, State& psi, Rng& rng) const {
       channels::apply_branch(psi, op.targets, *op.channel, rng.uniform(), sim.parallel());
     }
+    // Shots in parallel only where the kernels stay on one thread.
+    unsigned shot_threads(const State& psi) const {
+      const kernels::ParallelFor par = sim.parallel();
+      return psi.size() >= par.min_amplitudes ? 1U : kernels::ParallelFor(par.threads, 0).threads_for(1);
+    }
     double probability_one(const State& psi, qubit_t q) const {
       return kernels::active_kernels<T>().probability_one(psi, q, sim.parallel());
     }
