@@ -2,6 +2,7 @@
 // amplitudes placed by hand, its gradients (adjoint, parameter shift, noisy
 // parameter shift, both training engines) against central differences of
 // the plain simulator, and its errors.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
@@ -103,8 +104,14 @@ TEMPLATE_TEST_CASE("both training engines start from the embedded state and agre
   for (unsigned n : {1U, 2U, 5U})
     for (Eigen::Index batch : {1, 3, 17}) {
       qsim::Circuit c(n);
-      const std::size_t nf = std::min<std::size_t>((std::size_t{1} << n), n + 2);
-      qsim::ml::amplitude_embedding(c, nf, qsim::AmplitudeEmbedding{true, 0.25});
+      std::size_t nf = std::min<std::size_t>((std::size_t{1} << n), n + 2);
+      if (n == 5) {  // on a strict subset of the qubits, out of order: 3 values on qubits 3 and 1
+        nf = 3;
+        c.amplitude_embedding({qsim::feature(0), qsim::feature(1), qsim::feature(2)}, {3, 1},
+                              qsim::AmplitudeEmbedding{true, 0.25});
+      } else {
+        qsim::ml::amplitude_embedding(c, nf, qsim::AmplitudeEmbedding{true, 0.25});
+      }
       c.rx(qsim::feature(0), 0).ry(qsim::weight(0), n - 1).rz(qsim::weight(1), 0);
       if (n > 1) c.cx(0, 1).cry(qsim::weight(2), 1, 0);
       const std::vector<qsim::ml::PauliSum> o(obs.begin(), obs.begin() + (n > 1 ? 2 : 1));
@@ -154,6 +161,42 @@ TEMPLATE_TEST_CASE("both training engines start from the embedded state and agre
     }
 }
 
+TEST_CASE("parameter shift through the embedding on one-hot, near one-hot and extreme values",
+          "[ml][embedding][grad]") {
+  qsim::Circuit c(2);
+  qsim::ml::amplitude_embedding(c, 4);
+  c.ry(qsim::weight(0), 0).cx(0, 1).rx(qsim::weight(1), 1);
+  const qsim::PauliSum h{{1.0, "X0 Z1"}, {0.5, "Y1"}, {0.25, "X0 X1"}};
+  qsim::NoiseModel model;
+  model.add_all_qubit_error(qsim::channels::depolarizing(0.02), {"ry", "rx"});
+  for (const std::vector<double>& x : {std::vector<double>{2, 0, 0, 0},
+                                       {0, 0, -3, 0},
+                                       {1, 1e-7, 0, 0},
+                                       {1e200, -2e200, 3e200, 1e199},
+                                       {1e-200, 2e-200, 0, -1e-201}}) {
+    INFO("x = " << x[0] << " " << x[1] << " " << x[2] << " " << x[3]);
+    Inputs in{{0.3, -0.8}, x};
+    const auto adjoint = qsim::ml::adjoint_gradient<double>(c, h, in.binding());
+    const auto shift = qsim::ml::parameter_shift_gradient<double>(c, h, in.binding());
+    // The noisy path with an empty model evaluates the same function on the density matrix.
+    const auto noiseless = qsim::ml::noisy_parameter_shift_gradient<double>(c, h, in.binding(), qsim::NoiseModel());
+    const double scale = std::max({std::abs(x[0]), std::abs(x[1]), std::abs(x[2]), std::abs(x[3])});
+    for (std::size_t j = 0; j < 4; ++j) {
+      INFO("feature " << j);
+      CHECK(std::isfinite(adjoint.features[j]));
+      CHECK(std::abs(shift.features[j] - adjoint.features[j]) * scale < 1e-9);
+      CHECK(std::abs(noiseless.features[j] - adjoint.features[j]) * scale < 1e-9);
+    }
+    gradcheck::require_close(shift.weights, adjoint.weights, 1e-10);
+    CHECK_NOTHROW(qsim::ml::noisy_parameter_shift_gradient<double>(c, h, in.binding(), model));
+  }
+  // One-hot: only the state's tangent directions move it; checked by differences.
+  Inputs one_hot{{0.3, -0.8}, {2, 0, 0, 0}};
+  const auto fd = gradcheck::finite_differences(c, h, one_hot, 1e-6);
+  gradcheck::require_close(qsim::ml::parameter_shift_gradient<double>(c, h, one_hot.binding()).features, fd.features,
+                           1e-7);
+}
+
 TEST_CASE("a noisy layer differentiates through the embedding exactly on the density matrix",
           "[ml][embedding][noise]") {
   qsim::Circuit c(2);
@@ -194,19 +237,19 @@ TEST_CASE("amplitude embeddings refuse what they cannot do, naming it", "[ml][em
   CHECK_THROWS_WITH(qsim::ml::amplitude_embedding(c, 5), Catch::Contains("1..4"));
   CHECK_THROWS_WITH(qsim::ml::amplitude_embedding(c, 3, qsim::AmplitudeEmbedding{true, std::nan("")}),
                     Catch::Contains("pad value is not finite"));
+  CHECK_THROWS_WITH(qsim::ml::amplitude_embedding(c, std::size_t{1} << 40), Catch::Contains("1..4 are possible"));
+  qsim::Circuit wide(11);
+  CHECK_THROWS_WITH(qsim::ml::amplitude_embedding(wide, 4), Catch::Contains("1..10 are supported"));
   REQUIRE(c.size() == 0);
   qsim::ml::amplitude_embedding(c, 4);
   c.ry(qsim::weight(0), 1);
-  // Behind another operation (compose can put it there) the ML layer refuses it.
+  // Nothing puts it behind another operation, where its matrix would not prepare its state.
   qsim::Circuit front(2);
   front.h(0);
-  const qsim::Circuit moved = front.compose(c);
-  CHECK_THROWS_WITH(qsim::ml::QuantumLayer<double>(moved, {{{1.0, "Z0"}}}), Catch::Contains("first operation"));
-  const std::vector<double> w{0.1};
-  const std::vector<double> zeros(4, 0.0);
-  CHECK_THROWS_WITH(
-      qsim::ml::adjoint_gradient<double>(moved, {{1.0, "Z0"}}, qsim::Binding{w.data(), 1, zeros.data(), 4}),
-      Catch::Contains("first operation"));
+  CHECK_THROWS_WITH(front.compose(c), Catch::Contains("operation 1"));
+  CHECK_THROWS_WITH(c.compose(front, {}, {}, true), Catch::Contains("operation 1"));
+  CHECK(front.compose(c, {}, {}, true).operations()[0].embedding != nullptr);
+  CHECK_THROWS_WITH(front.append(c.operations()[0]), Catch::Contains("first operation"));
   // Per sample: a zero vector, a non-finite value, a wrong norm without normalising.
   qsim::ml::QuantumLayer<double> layer(c, {{{1.0, "Z0"}}});
   Eigen::MatrixXd x(2, 4);

@@ -333,6 +333,12 @@ TEST_CASE("bar charts: well-formed, titles within the width, labels apart", "[ch
       CHECK(std::abs(per_decade - expected) < 0.05);  // the heights are written with 2 decimals
     }
     CHECK(texts(svg, "value")[0].text == "0.002");
+    // A value exactly on a decade still gets a bar: the axis starts a decade lower.
+    const std::string on_decade = qsim::io::bar_chart_svg({"a", "b"}, {1, 100}, "decades", "joules", o);
+    const std::size_t at = on_decade.find("<rect x=");
+    REQUIRE(at != std::string::npos);
+    CHECK(std::stod(attr(on_decade.substr(at, on_decade.find('>', at) - at), "height")) > 10);
+    CHECK(texts(on_decade, "tick").front().text == "10^-1");
   }
   SECTION("a y label longer than the plot is tall wraps onto more lines") {
     qsim::io::BarChartOptions o;

@@ -51,6 +51,18 @@ void check_against_exact(const qsim::Circuit& c, std::uint64_t shots, std::uint6
   const auto tight = qsim::Simulator<T>(options(true, 1, 1)).run(c, shots, seed);
   CHECK(qsim::total_shots(tight) == shots);
   CHECK(stats::chi_square(tight, expected) < stats::critical(expected.size() - 1));
+  // Shots in parallel (the states are below the kernels' threading threshold): per shot, the
+  // one-branch fallback and the density matrix's per-shot runs give the one-thread counts.
+  const auto shots_in_parallel = [](qsim::SimulatorOptions o) {
+    o.threads = 2;
+    o.parallel_min_amplitudes = qsim::kernels::ParallelFor::default_min_amplitudes;
+    return o;
+  };
+  CHECK(qsim::Simulator<T>(shots_in_parallel(options(false))).run(c, shots, seed) == per_shot);
+  CHECK(qsim::Simulator<T>(shots_in_parallel(options(true, 1, 1))).run(c, shots, seed) == tight);
+  if (c.num_qubits() <= 4)
+    CHECK(qsim::DensityMatrixSimulator<T>(shots_in_parallel(options(false))).run(c, 2000, seed) ==
+          qsim::DensityMatrixSimulator<T>(options(false)).run(c, 2000, seed));
 }
 
 }  // namespace

@@ -128,6 +128,10 @@ inline Circuit Circuit::compose(const Circuit& other, const std::vector<qubit_t>
   }
   Circuit out = *this;
   out.ops_.insert(front ? out.ops_.begin() : out.ops_.end(), mapped.begin(), mapped.end());
+  for (std::size_t i = 1; i < out.ops_.size(); ++i)
+    if (out.ops_[i].embedding)
+      throw invalid_argument("compose: the amplitude embedding would be operation " + std::to_string(i) +
+                             "; it must be the first (it prepares its state from |0...0>)");
   return out;
 }
 

@@ -76,6 +76,10 @@ class Circuit {
   /// Appends any operation after checking it against this circuit.
   Circuit& append(Operation op, double unitary_tolerance = 1e-8) {
     validate(op, unitary_tolerance);
+    // Its matrix maps |0...0> to the embedded state; on any other state it would be a silent wrong answer.
+    if (op.embedding && !ops_.empty())
+      throw invalid_argument("amplitude_embedding must be the circuit's first operation (the circuit has " +
+                             std::to_string(ops_.size()) + ")");
     ops_.push_back(std::move(op));
     return *this;
   }
@@ -282,9 +286,6 @@ class Circuit {
    */
   Circuit& amplitude_embedding(std::vector<Param> amplitudes, std::vector<qubit_t> qubits,
                                AmplitudeEmbedding how = {}) {
-    if (!ops_.empty())
-      throw invalid_argument("amplitude_embedding must be the circuit's first operation (the circuit has " +
-                             std::to_string(ops_.size()) + ")");
     Operation op;
     op.gate = GateId::unitary;
     op.targets = std::move(qubits);

@@ -64,14 +64,18 @@ inline std::vector<qubit_t> positions(const std::vector<qubit_t>& block, const s
 }
 
 // u <- G u for the block matrix u (dim x dim, row-major), G = op embedded in
-// the block: the gate applied to each column as to a state.
+// the block. u is read as a state of 2k qubits, index row * dim + col: the
+// gate acts on the row bits (its block positions shifted past the k column
+// bits), so one sweep applies it to every column (one set of index tables
+// per gate, not one per column: this runs per shot in trajectories).
 inline void multiply_into(Matrix& u, std::size_t dim, const std::vector<qubit_t>& block, const Operation& op,
                           const Binding& b) {
   const Matrix g = op.bound_matrix(b);
-  const auto t = positions(block, op.targets), c = positions(block, op.controls);
-  for (std::size_t col = 0; col < dim; ++col)
-    qsim::detail::multiply_all_groups(dim, t, c, g,
-                                      [&](index_t i) -> std::complex<double>& { return u[i * dim + col]; });
+  const auto k = static_cast<qubit_t>(block.size());
+  auto t = positions(block, op.targets), c = positions(block, op.controls);
+  for (auto* bits : {&t, &c})
+    for (auto& p : *bits) p = static_cast<qubit_t>(p + k);
+  qsim::detail::multiply_all_groups(dim * dim, t, c, g, [&](index_t i) -> std::complex<double>& { return u[i]; });
 }
 
 // d <- diag(G) d for a diagonal op.

@@ -3,6 +3,7 @@
 // amplitudes (Circuit::prepare_state), and the amplitudes of an amplitude
 // embedding (PennyLane's AmplitudeEmbedding) from values that may need
 // padding and normalising.
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <optional>
@@ -79,20 +80,27 @@ inline std::vector<double> embedding_amplitudes(const std::vector<double>& value
     throw invalid_argument("AmplitudeEmbedding got " + std::to_string(values.size()) + " values for " +
                            std::to_string(dim) + " amplitudes: give a pad value");
   std::vector<double> a(dim, how.pad.value_or(0.0));
-  double norm2 = 0;
+  double largest = 0;
   for (std::size_t i = 0; i < dim; ++i) {
     if (i < values.size()) a[i] = values[i];
     if (!std::isfinite(a[i]))
       throw invalid_argument("AmplitudeEmbedding: " + std::string(i < values.size() ? "value " : "pad of amplitude ") +
                              std::to_string(i) + " is not finite");
-    norm2 += a[i] * a[i];
+    largest = std::max(largest, std::abs(a[i]));
   }
-  const double n = std::sqrt(norm2);
-  if (!(n > 0)) throw invalid_argument("AmplitudeEmbedding: the values have norm 0");
+  if (!(largest > 0)) throw invalid_argument("AmplitudeEmbedding: the values have norm 0");
+  // Scaled by the largest value first, so that squaring neither overflows nor underflows.
+  double scaled2 = 0;
+  for (auto& v : a) {
+    v /= largest;
+    scaled2 += v * v;
+  }
+  const double scaled = std::sqrt(scaled2), n = largest * scaled;
+  if (!std::isfinite(n)) throw invalid_argument("AmplitudeEmbedding: the norm of the values overflows a double");
   if (!how.normalize && std::abs(n - 1.0) > 1e-6)
     throw invalid_argument("AmplitudeEmbedding: the values have norm " + std::to_string(n) +
                            " (expected 1, or normalise them)");
-  for (auto& v : a) v /= n;  // exactly unit: the preparation matrix needs it
+  for (auto& v : a) v /= scaled;  // exactly unit: the preparation matrix needs it
   if (norm) *norm = n;
   return a;
 }

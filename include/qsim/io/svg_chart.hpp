@@ -230,7 +230,9 @@ inline std::string bar_chart_svg(const std::vector<std::string>& labels, const s
   const double pad = 8;  // between the axis and the first bar, and after the last
   const double slot = (plot_w - 2 * pad) / static_cast<double>(n), bar_w = std::min(slot * 0.72, 64.0);
   const double plot_h = std::max(options.plot_height, 60.0);
-  const AxisTicks yt = options.log_y ? log_ticks(vmin, vmax) : nice_ticks(vmin, vmax, 5);
+  // On a log axis the lowest value goes a little above the axis's start: a bar exactly on a decade would have no
+  // height.
+  const AxisTicks yt = options.log_y ? log_ticks(vmin * 0.999, vmax) : nice_ticks(vmin, vmax, 5);
   auto depth = [&](double v) {  // below the plot's top
     return options.log_y ? plot_h * (std::log10(yt.hi) - std::log10(v)) / (std::log10(yt.hi) - std::log10(yt.lo))
                          : plot_h * (yt.hi - v) / (yt.hi - yt.lo);

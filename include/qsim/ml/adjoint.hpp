@@ -44,7 +44,6 @@ inline void check_differentiable(const Circuit& c, const Binding& b) {
     if (op.condition) throw invalid_argument("cannot differentiate a classically conditioned " + op.name());
     refuse_channel(op);
   }
-  check_embedding_first(c);
 }
 
 /// True for the gates the kernels' adjoint_rotation_pair takes: an uncontrolled RY or RZ.
@@ -155,7 +154,7 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
     angles.clear();
     derivs.clear();
     slots.clear();
-    if (op.embedding)  // the first operation (checked): psi is its state
+    if (op.embedding)  // the first operation (Circuit keeps it there): psi is its state
       detail::embedding_gradient(
           op, b, [&](index_t k) { return static_cast<double>(lam[k].real()); },
           [&](const Param& p, double g) { add_gradient(p, g / 2); });

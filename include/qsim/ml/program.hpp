@@ -30,18 +30,6 @@ inline void refuse_channel(const Operation& op) {
     throw invalid_argument("the ML layer runs noiseless circuits only, and this one has a noise channel (" + op.name() +
                            "): evaluate noisy circuits with DensityMatrixSimulator or Simulator::run");
 }
-/// An amplitude embedding is differentiated from the state it prepares, so
-/// it must act on |0...0>: the circuit's first operation.
-inline void check_embedding_first(const Circuit& c) {
-  const auto& ops = c.operations();
-  for (std::size_t i = 1; i < ops.size(); ++i)
-    if (ops[i].embedding)
-      throw invalid_argument(
-          "the ML layer takes an amplitude embedding only as the circuit's first operation (it is "
-          "operation " +
-          std::to_string(i) + ")");
-}
-
 /// The state index of each amplitude of an embedding: bit t of amplitude j at qubit targets[t].
 inline std::vector<index_t> embedding_indices(const Operation& op) {
   std::vector<index_t> out;
@@ -55,7 +43,7 @@ inline std::vector<index_t> embedding_indices(const Operation& op) {
 }
 
 /**
- * The gradient through an amplitude embedding `op` that starts the circuit:
+ * The gradient through an amplitude embedding `op`, which starts every circuit that has one:
  * with psi0 = v/|v| its state and lam = A psi0 the adjoint state there
  * (E = <psi0|A|psi0>), dE/dv_j = 2 Re <lam| d psi0/dv_j> = (2/|v|) (Re lam_j -
  * psi0_j E). The state is v/|v| with or without `normalize` (which only
@@ -115,7 +103,6 @@ class Program {
   static constexpr std::size_t max_fused_slots = 4;
 
   explicit Program(const Circuit& c) : num_qubits_(c.num_qubits()) {
-    detail::check_embedding_first(c);
     std::vector<long> pending(num_qubits_, -1);  // the open fused step of each qubit
     const auto flush = [&](qubit_t q) {
       if (pending[q] >= 0) order_.push_back(static_cast<std::size_t>(pending[q]));
@@ -124,7 +111,7 @@ class Program {
     for (const auto& op : c.operations()) {
       detail::refuse_channel(op);
       if (!op.is_gate()) continue;
-      if (op.embedding) {  // the first operation: it becomes the initial state, not a step
+      if (op.embedding) {  // the first operation (Circuit keeps it there): the initial state, not a step
         embedding_ = op;
         embedding_index_ = detail::embedding_indices(op);
         continue;

@@ -30,7 +30,7 @@ struct ShiftPlan {
   Circuit shifted;    // the circuit with angle k read from feature k (after the embedding's amplitudes)
   Eigen::MatrixXd x;  // row 0: the angles as bound; then 2 or 4 shifted rows per angle, then the embedding's
   /// An amplitude embedding at the start: its amplitudes become features
-  /// 0..dim-1 of `shifted` (normalised, no padding), its values are turned
+  /// 0..dim-1 of `shifted` (no padding), its values are turned
   /// on the unit sphere: E(cos t psi0 + sin t u_j) with u_j the unit vector
   /// along e_j - psi0_j psi0 has derivative 2 u_j^T Re(A) psi0 at t = 0, and is
   /// a + b cos 2t + c sin 2t, so E(pi/4) - E(-pi/4) gives it exactly
@@ -55,12 +55,15 @@ struct ShiftPlan {
         first_angle = psi0.size();
         for (std::size_t j = 0; j < op.params.size(); ++j) {
           if (!op.params[j].is_trainable()) continue;
-          const double t2 = 1 - psi0[j] * psi0[j];
-          embedded.push_back({j, op.params[j], std::sqrt(std::max(0.0, t2))});
+          // |e_j - psi0_j psi0|^2 = 1 - psi0_j^2, summed from the other amplitudes (no cancellation near e_j).
+          double t2 = 0;
+          for (std::size_t k = 0; k < psi0.size(); ++k) t2 += k == j ? 0.0 : psi0[k] * psi0[k];
+          embedded.push_back({j, op.params[j], std::sqrt(t2)});
         }
         moved.params.clear();
         for (std::size_t j = 0; j < psi0.size(); ++j) moved.params.push_back(feature(j));
-        moved.embedding = std::make_shared<const AmplitudeEmbedding>(AmplitudeEmbedding{false, {}});
+        // Normalised again: where u_j is 0 (psi0 = e_j) both rows are psi0 and the difference 0.
+        moved.embedding = std::make_shared<const AmplitudeEmbedding>(AmplitudeEmbedding{true, {}});
       } else if (op.is_gate()) {
         for (auto& p : moved.params) {
           if (p.is_constant()) continue;
@@ -85,11 +88,12 @@ struct ShiftPlan {
         x(row++, dim + static_cast<Eigen::Index>(k)) += angles[k].four_term ? four[s] : two[s];
     for (const auto& e : embedded) {
       // (psi0 +- u_j) / sqrt 2; u_j = 0 where psi0 is e_j itself (the tangent part of the gradient is 0 there).
-      const double inv = e.tangent_norm > 1e-12 ? 1 / e.tangent_norm : 0;
+      const double inv = e.tangent_norm > 1e-150 ? 1 / e.tangent_norm : 0;
       for (int sign : {1, -1}) {
         for (Eigen::Index j = 0; j < dim; ++j) {
           const auto jj = static_cast<std::size_t>(j);
-          const double u = ((jj == e.amplitude ? 1.0 : 0.0) - psi0[e.amplitude] * psi0[jj]) * inv;
+          // Component j of e - psi0_e psi0: 1 - psi0_e^2 = tangent_norm^2 at e itself.
+          const double u = (jj == e.amplitude ? e.tangent_norm * e.tangent_norm : -psi0[e.amplitude] * psi0[jj]) * inv;
           x(row, j) = (psi0[jj] + sign * u) / std::sqrt(2.0);
         }
         ++row;

@@ -216,6 +216,14 @@ StateVector<T> amplitude_embedding(const std::vector<double>& x, unsigned num_qu
  */
 inline void amplitude_embedding(Circuit& c, std::size_t num_features, AmplitudeEmbedding how = {},
                                 std::size_t first_feature = 0) {
+  // Checked before the list is built: a huge count must not allocate first.
+  if (c.num_qubits() < 1 || c.num_qubits() > max_unitary_qubits)
+    throw invalid_argument("AmplitudeEmbedding on " + std::to_string(c.num_qubits()) + " qubits: 1.." +
+                           std::to_string(max_unitary_qubits) + " are supported");
+  if (num_features < 1 || num_features > (std::size_t{1} << c.num_qubits()))
+    throw invalid_argument("AmplitudeEmbedding of " + std::to_string(num_features) + " features on " +
+                           std::to_string(c.num_qubits()) + " qubit(s): 1.." +
+                           std::to_string(std::size_t{1} << c.num_qubits()) + " are possible");
   std::vector<Param> values;
   for (std::size_t j = 0; j < num_features; ++j) values.push_back(feature(first_feature + j));
   std::vector<qubit_t> qubits;

@@ -163,38 +163,9 @@ class CircuitRunner {
       i = end - 1;
     }
     Counts counts;
-    run_shots(c, prefix, start, std::vector<bool>(c.num_clbits()), 0, shots, seed, b, counts);
+    const std::vector<bool> zeros(c.num_clbits());
+    run_shots(c, prefix, {{&start, &zeros, 0, shots}}, seed, b, counts);
     return counts;
-  }
-
-  /// Shots first_shot .. first_shot + shots - 1 from operation `from`, each
-  /// from `start` and the classical bits `bits`, with its own random stream,
-  /// counted into `counts`. Groups of shots run in parallel where the state
-  /// is too small for threaded kernels (Engine::shot_threads); every shot
-  /// draws from its own stream, so the counts do not depend on the split.
-  void run_shots(const Circuit& c, std::size_t from, const State& start, const std::vector<bool>& bits,
-                 std::uint64_t first_shot, std::uint64_t shots, std::uint64_t seed, const Binding& b,
-                 Counts& counts) const {
-    if (shots == 0) return;
-    const unsigned threads = engine_.shot_threads(start);
-    // A few groups per thread, so that uneven shots (conditions, resets) even out.
-    const std::uint64_t groups = threads > 1 ? std::min<std::uint64_t>(shots, 8ULL * threads) : 1;
-    const auto group_start = [&](std::uint64_t k) { return k * (shots / groups) + std::min(k, shots % groups); };
-    std::vector<Counts> partial(groups);
-    kernels::parallel_tasks(static_cast<std::ptrdiff_t>(groups), threads, [&](std::ptrdiff_t g) {
-      const auto k = static_cast<std::uint64_t>(g);
-      State psi = start;
-      std::vector<bool> clbits;
-      for (std::uint64_t shot = group_start(k); shot < group_start(k + 1); ++shot) {
-        if (shot > group_start(k)) psi = start;
-        clbits = bits;
-        Rng rng = Rng::substream(seed, first_shot + shot);
-        run_ops(c, from, psi, clbits, rng, b);
-        ++partial[static_cast<std::size_t>(g)][format_key(clbits, c.cregs())];
-      }
-    });
-    for (const auto& part : partial)  // in group order
-      for (const auto& [key, n] : part) counts[key] += n;
   }
 
   /**
@@ -283,6 +254,57 @@ class CircuitRunner {
   }
 
  private:
+  /// Shots first_shot .. first_shot + shots - 1, each from `start` and the classical bits `bits`.
+  struct ShotRange {
+    const State* start;
+    const std::vector<bool>* bits;
+    std::uint64_t first_shot, shots;
+  };
+
+  /// The shots of `ranges` from operation `from`, each with its own random
+  /// stream, counted into `counts`. Pieces of the ranges run in parallel
+  /// where the state is too small for threaded kernels (Engine::shot_threads);
+  /// every shot draws from its own stream, so the counts do not depend on the split.
+  void run_shots(const Circuit& c, std::size_t from, const std::vector<ShotRange>& ranges, std::uint64_t seed,
+                 const Binding& b, Counts& counts) const {
+    std::uint64_t total = 0;
+    for (const auto& r : ranges) total += r.shots;
+    if (total == 0) return;
+    const unsigned threads = engine_.shot_threads(*ranges.front().start);
+    // A few pieces per thread, so that uneven shots (conditions, resets) even out.
+    const std::uint64_t piece = threads > 1 ? std::max<std::uint64_t>(1, total / (8ULL * threads)) : total;
+    struct Piece {
+      std::size_t range;
+      std::uint64_t begin, end;
+    };
+    std::vector<Piece> pieces;
+    for (std::size_t r = 0; r < ranges.size(); ++r)
+      for (std::uint64_t begin = 0; begin < ranges[r].shots; begin += std::min(piece, ranges[r].shots - begin))
+        pieces.push_back({r, begin, begin + std::min(piece, ranges[r].shots - begin)});
+    const auto run_piece = [&](const Piece& p, Counts& out) {
+      const ShotRange& r = ranges[p.range];
+      State psi = *r.start;
+      std::vector<bool> clbits;
+      for (std::uint64_t s = p.begin; s < p.end; ++s) {
+        if (s > p.begin) psi = *r.start;
+        clbits = *r.bits;
+        Rng rng = Rng::substream(seed, r.first_shot + s);
+        run_ops(c, from, psi, clbits, rng, b);
+        ++out[format_key(clbits, c.cregs())];
+      }
+    };
+    if (threads <= 1 || pieces.size() == 1) {
+      for (const auto& p : pieces) run_piece(p, counts);
+      return;
+    }
+    std::vector<Counts> partial(pieces.size());
+    kernels::parallel_tasks(static_cast<std::ptrdiff_t>(pieces.size()), threads, [&](std::ptrdiff_t i) {
+      run_piece(pieces[static_cast<std::size_t>(i)], partial[static_cast<std::size_t>(i)]);
+    });
+    for (const auto& part : partial)  // in piece order
+      for (const auto& [key, n] : part) counts[key] += n;
+  }
+
   struct Branch {
     State psi;
     std::vector<bool> clbits;
@@ -428,8 +450,10 @@ class CircuitRunner {
   // The rest of the circuit, from operation `from`, shot by shot for every group.
   Counts finish_per_shot(const Circuit& c, std::size_t from, std::vector<Branch> groups, std::uint64_t seed,
                          const Binding& b) const {
+    std::vector<ShotRange> ranges;
+    for (const auto& g : groups) ranges.push_back({&g.psi, &g.clbits, g.first_shot, g.shots});
     Counts counts;
-    for (const auto& g : groups) run_shots(c, from, g.psi, g.clbits, g.first_shot, g.shots, seed, b, counts);
+    run_shots(c, from, ranges, seed, b, counts);
     return counts;
   }
 
