@@ -1,7 +1,7 @@
 // Every primitive of the kernel seam (KernelSet), for every backend this
 // program holds: the scalar oracle and each SIMD build the CPU runs. One
 // test body per primitive, checked against an independent reference (Eigen
-// vectors and Kronecker-product operators), on random states with n = 1..10;
+// vectors and Kronecker-product operators), on random states with n = 1..10 (fewer in the sanitizer build);
 // the SIMD builds also give bitwise the same result on 1 and 2 threads.
 #include <catch2/catch.hpp>
 
@@ -57,7 +57,7 @@ void for_every_backend(const Run& run) {
 
 TEMPLATE_TEST_CASE("every backend: dense, diagonal and controlled matrices", "[backends]", float, double) {
   std::mt19937_64 rng(101);
-  for (unsigned n = 1; n <= 9; ++n)
+  for (unsigned n = 1; n <= kcheck::max_qubits(9, 7); ++n)
     for (unsigned k = 1; k <= std::min(n, 3U); ++k)
       for (unsigned nc = 0; nc <= std::min(n - k, 2U); ++nc) {
         const auto qs = kcheck::pick(n, k + nc, rng);
@@ -92,7 +92,7 @@ TEMPLATE_TEST_CASE("every backend: dense, diagonal and controlled matrices", "[b
 TEMPLATE_TEST_CASE("every backend: probabilities, block sums, measurement and collapse", "[backends][measure]", float,
                    double) {
   std::mt19937_64 rng(102);
-  for (unsigned n = 1; n <= 14; ++n) {
+  for (unsigned n = 1; n <= kcheck::max_qubits(14, 11); ++n) {
     const auto psi = kcheck::random_psi<TestType>(n, rng);
     const Vec v = to_vec(psi);
     const Eigen::VectorXd p = v.cwiseAbs2();
@@ -141,7 +141,7 @@ TEMPLATE_TEST_CASE("every backend: probabilities, block sums, measurement and co
 TEMPLATE_TEST_CASE("every backend: Pauli strings, sums of Z strings, H|psi> and inner products", "[backends][ml]",
                    float, double) {
   std::mt19937_64 rng(103);
-  for (unsigned n = 1; n <= 10; ++n) {
+  for (unsigned n = 1; n <= kcheck::max_qubits(10, 8); ++n) {
     const auto psi = kcheck::random_psi<TestType>(n, rng), phi = kcheck::random_psi<TestType>(n, rng);
     const Vec v = to_vec(psi), w = to_vec(phi);
     std::uniform_int_distribution<index_t> mask(0, psi.size() - 1);
@@ -190,7 +190,7 @@ TEMPLATE_TEST_CASE("every backend: Pauli strings, sums of Z strings, H|psi> and 
 TEMPLATE_TEST_CASE("every backend: adjoint steps on one target and on rotation pairs", "[backends][ml]", float,
                    double) {
   std::mt19937_64 rng(104);
-  for (unsigned n = 1; n <= 9; ++n) {
+  for (unsigned n = 1; n <= kcheck::max_qubits(9, 7); ++n) {
     const auto psi = kcheck::random_psi<TestType>(n, rng), lam = kcheck::random_psi<TestType>(n, rng);
     const Vec p = to_vec(psi), l = to_vec(lam);
     const auto qs = kcheck::pick(n, std::min(n, 3U), rng);

@@ -4,6 +4,7 @@
 // the density matrix by chi-square with fixed seeds; a noisy GHZ whose
 // error rates give known frequencies; noise-free circuits unchanged; and
 // clear errors for bad channels, models and uses.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
@@ -302,6 +303,70 @@ TEMPLATE_TEST_CASE("the density matrix matches a dense reference on random noisy
     CHECK(worst < 50 * tol<TestType>());
     CHECK(rho.purity() == Approx(1).margin(1e-4));
   }
+}
+
+TEMPLATE_TEST_CASE("Hermitian cache blocking of the density matrix matches the dense reference", "[noise][blocking]",
+                   float, double) {
+  // Every chunk size (half of it on the rows), gates of every kind and width,
+  // channels between runs, on 1 and 2 threads: the chunks below the diagonal
+  // are written from their mirrors, so each must come out as the reference's.
+  std::mt19937_64 rng(77);
+  for (unsigned n : {3U, 6U}) {
+    qsim::Circuit c(n);
+    for (int layer = 0; layer < 3; ++layer) {
+      for (int g = 0; g < 8; ++g) kcheck::append_core_gate(c, rng);
+      if (n >= 6) kcheck::append_wide_gate(c, rng);
+      for (int g = 0; g < 4; ++g) kcheck::append_core_gate(c, rng);
+      c.kraus(random_kraus(1, 1, rng), {static_cast<unsigned>(rng() % n)});
+    }
+    const Mat expected = reference_rho(c);
+    for (unsigned chunk = 2; chunk < 2 * n; ++chunk) {
+      INFO("n = " << n << ", chunk " << chunk);
+      qsim::SimulatorOptions o;
+      o.cache_blocking = qsim::CacheBlocking::on;
+      o.chunk_qubits = chunk;
+      o.parallel_min_amplitudes = 0;
+      o.threads = 1;
+      const auto one = qsim::DensityMatrixSimulator<TestType>(o).density_matrix(c);
+      o.threads = 2;
+      const auto two = qsim::DensityMatrixSimulator<TestType>(o).density_matrix(c);
+      CHECK(max_diff(one, expected) < 50 * tol<TestType>());
+      const auto& a = one.vectorised();
+      CHECK(std::equal(a.data(), a.data() + a.size(), two.vectorised().data()));
+    }
+  }
+}
+
+TEST_CASE("Hermitian blocking: automatic choice, and stages it cannot run", "[noise][blocking]") {
+  std::mt19937_64 rng(78);
+  const unsigned n = 7;
+  qsim::Circuit c(n);
+  for (int layer = 0; layer < 3; ++layer) {
+    for (unsigned q = 0; q < n; ++q) c.ry(0.1 + 0.2 * q + layer, q).rz(0.3 * q - layer, q);
+    for (unsigned q = 0; q + 1 < n; ++q) c.cx(q, q + 1);
+    kcheck::append_wide_gate(c, rng);
+  }
+  qsim::SimulatorOptions automatic;
+  automatic.chunk_qubits = 8;  // blocks of 4 of the 7 rows: the cost model decides
+  qsim::SimulatorOptions off;
+  off.cache_blocking = qsim::CacheBlocking::off;
+  const auto got = qsim::DensityMatrixSimulator<double>(automatic).density_matrix(c);
+  const auto plain = qsim::DensityMatrixSimulator<double>(off).density_matrix(c);
+  CHECK(max_diff(got, reference_rho(c)) < 1e-10);
+  CHECK(max_diff(plain, reference_rho(c)) < 1e-10);
+
+  // The executor refuses a run whose stages do not pair rows with columns.
+  qsim::StateVector<double> v(6);
+  const auto ops = c.operations();
+  qsim::blocking::Stage stage;
+  stage.local = 0b000011;  // rows 0, 1 but no columns
+  stage.ops = {&ops[0], &ops[1]};
+  qsim::blocking::ExecutorOptions hermitian;
+  hermitian.hermitian_rows = 3;
+  CHECK_THROWS_WITH(qsim::blocking::apply_stages(v, {stage}, {}, {}, hermitian),
+                    Catch::Contains("same local qubits on the rows and the columns"));
+  hermitian.hermitian_rows = 2;
+  CHECK_THROWS_WITH(qsim::blocking::apply_stages(v, {stage}, {}, {}, hermitian), Catch::Contains("4-qubit vector"));
 }
 
 TEST_CASE("reset, measurement and conditions on the density matrix", "[noise]") {

@@ -24,6 +24,20 @@ double distance(const qsim::StateVector<T>& a, const qsim::StateVector<T>& b) {
   return d;
 }
 
+/// The largest state a loop over sizes reaches: `native`, or `sanitized` in
+/// the sanitizer build (-O0 and instrumented, tens of times slower), which
+/// runs the same checks on states that still take every code path (the SIMD
+/// register-width cases end within a few qubits; forced threads apply at any size).
+constexpr unsigned max_qubits(unsigned native, unsigned sanitized) {
+#if defined(QSIM_TEST_SANITIZED)
+  (void)native;
+  return sanitized;
+#else
+  (void)sanitized;
+  return native;
+#endif
+}
+
 /// A policy that threads every sweep, whatever the state size, so that
 /// thread counts 1 and 2 both run the threaded paths on small states.
 inline qsim::kernels::ParallelFor forced_threads(unsigned threads) { return {threads, 0}; }

@@ -14,6 +14,7 @@
 #include <complex>
 #include <cstring>
 #include <exception>
+#include <string>
 #include <vector>
 
 #include "qsim/blocking/schedule.hpp"
@@ -212,6 +213,33 @@ void scatter(const std::complex<T>* chunk, const ChunkLayout& layout, index_t st
     std::memcpy(state + start + layout.runs[r], chunk + r * layout.run_length, bytes);
 }
 
+/// The mirror of a density-matrix chunk whose 2h local qubits are h row
+/// qubits (low) and the same h column qubits (high): out(c, r) = conj(in(r, c)).
+template <class T>
+void conjugate_transpose(const std::complex<T>* in, unsigned h, std::complex<T>* out) {
+  const index_t side = index_t{1} << h;
+  // Tiles of 8 x 8: both sides stay within a few cache lines per tile.
+  const index_t tile = std::min<index_t>(side, 8);
+  for (index_t c0 = 0; c0 < side; c0 += tile)
+    for (index_t r0 = 0; r0 < side; r0 += tile)
+      for (index_t c = c0; c < c0 + tile; ++c)
+        for (index_t r = r0; r < r0 + tile; ++r) out[c | (r << h)] = std::conj(in[r | (c << h)]);
+}
+
+/// The chunks a Hermitian sweep computes (ExecutorOptions::hermitian_rows):
+/// chunk g = a | b << m (a the outside row values, b the column ones) with a <= b.
+inline std::vector<index_t> chunks_on_or_above_diagonal(const ChunkLayout& layout, index_t local, unsigned rows) {
+  const index_t row_mask = (index_t{1} << rows) - 1;
+  if ((local >> rows) != (local & row_mask))
+    throw invalid_argument("a Hermitian stage needs the same local qubits on the rows and the columns");
+  const auto m = static_cast<unsigned>(layout.outside.size() / 2);
+  std::vector<index_t> chunks;
+  chunks.reserve(static_cast<std::size_t>((index_t{1} << m) * ((index_t{1} << m) + 1) / 2));
+  for (index_t b = 0; b < (index_t{1} << m); ++b)
+    for (index_t a = 0; a <= b; ++a) chunks.push_back(a | (b << m));
+  return chunks;
+}
+
 }  // namespace detail
 
 /**
@@ -226,6 +254,15 @@ void scatter(const std::complex<T>* chunk, const ChunkLayout& layout, index_t st
 struct ExecutorOptions {
   unsigned real_fused_qubits = 3;
   unsigned complex_fused_qubits = 2;
+  /// Nonzero: the state is a density matrix of this many qubits, vectorised
+  /// as in noise/density_matrix.hpp (entry (r, c) at r + 2^n c), every stage
+  /// maps Hermitian matrices to Hermitian ones, and every stage's local set
+  /// holds row qubit q exactly when it holds column qubit q + n. A chunk is
+  /// then the conjugate transpose of its mirror (the chunk whose outside row
+  /// and column values are swapped), so only the chunks on or above the
+  /// diagonal are computed and each one below is written from its mirror:
+  /// about half the arithmetic and half the reads.
+  unsigned hermitian_rows = 0;
 };
 
 /**
@@ -236,9 +273,14 @@ template <class T>
 void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const Binding& b = {},
                   const kernels::ParallelFor& par = {}, const ExecutorOptions& options = {}) {
   const unsigned n = psi.num_qubits();
+  const unsigned rows = options.hermitian_rows;
+  if (rows != 0 && 2 * rows != n)
+    throw invalid_argument("a Hermitian run over " + std::to_string(rows) + " rows needs a " +
+                           std::to_string(2 * rows) + "-qubit vector, not " + std::to_string(n));
   const auto& ks = kernels::active_kernels<T>();
   const kernels::ParallelFor one_thread(1);
-  std::vector<StateVector<T>> buffers;
+  // Per thread: the chunk, and for a Hermitian run its mirror.
+  std::vector<StateVector<T>> buffers, mirrors;
   for (const Stage& stage : stages) {
     if (stage.direct) {
       for (const Operation* op : stage.ops) kernels::apply_validated_gate(psi, *op, b, par);
@@ -258,20 +300,36 @@ void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const B
       variants[v] = detail::chunk_passes(stage, qsim::detail::spread_bits(v, read_outside), b,
                                          options.real_fused_qubits, options.complex_fused_qubits);
     const unsigned local_qubits = static_cast<unsigned>(__builtin_popcountll(stage.local));
-    const auto threads = static_cast<unsigned>(std::min<index_t>(par.threads_for(psi.size()), layout.count));
+    const std::vector<index_t> hermitian_chunks =
+        rows != 0 ? detail::chunks_on_or_above_diagonal(layout, stage.local, rows) : std::vector<index_t>{};
+    const index_t chunk_count = rows != 0 ? hermitian_chunks.size() : layout.count;
+    const auto threads = static_cast<unsigned>(std::min<index_t>(par.threads_for(psi.size()), chunk_count));
     if (buffers.size() < threads || buffers[0].num_qubits() != local_qubits) {
       buffers.clear();
+      mirrors.clear();
       for (unsigned t = 0; t < threads; ++t) buffers.emplace_back(local_qubits);
     }
-    auto sweep = [&](index_t begin, index_t end, StateVector<T>& chunk) {
-      for (index_t g = begin; g < end; ++g) {
+    if (rows != 0 && mirrors.size() < threads) {
+      mirrors.clear();
+      for (unsigned t = 0; t < threads; ++t) mirrors.emplace_back(local_qubits);
+    }
+    const unsigned outside_rows = static_cast<unsigned>(layout.outside.size() / 2);
+    const index_t outside_row_mask = (index_t{1} << outside_rows) - 1;
+    auto sweep = [&](index_t begin, index_t end, std::size_t t) {
+      StateVector<T>& chunk = buffers[t];
+      for (index_t i = begin; i < end; ++i) {
+        const index_t g = rows != 0 ? hermitian_chunks[i] : i;
         const index_t start = layout.start(g);
         std::size_t v = 0;
         for (std::size_t k = 0; k < read_outside.size(); ++k) v |= ((start >> read_outside[k]) & 1U) << k;
-        if (variants[v].empty()) continue;
+        if (variants[v].empty()) continue;  // (and so is its mirror: the stage keeps rho Hermitian)
         detail::gather(psi.data(), layout, start, chunk.data());
         detail::run_passes(ks, chunk, variants[v], one_thread);
         detail::scatter(chunk.data(), layout, start, psi.data());
+        const index_t a = g & outside_row_mask, b_col = g >> outside_rows;
+        if (rows == 0 || a == b_col) continue;
+        detail::conjugate_transpose(chunk.data(), local_qubits / 2, mirrors[t].data());
+        detail::scatter(mirrors[t].data(), layout, layout.start(b_col | (a << outside_rows)), psi.data());
       }
     };
 #if defined(_OPENMP)
@@ -283,7 +341,7 @@ void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const B
         const auto t = static_cast<index_t>(omp_get_thread_num());
         const auto parts = static_cast<index_t>(omp_get_num_threads());
         try {
-          sweep(layout.count * t / parts, layout.count * (t + 1) / parts, buffers[static_cast<std::size_t>(t)]);
+          sweep(chunk_count * t / parts, chunk_count * (t + 1) / parts, static_cast<std::size_t>(t));
         } catch (...) {
 #pragma omp critical(qsim_blocking_failure)
           if (!failure) failure = std::current_exception();
@@ -293,7 +351,7 @@ void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const B
       continue;
     }
 #endif
-    sweep(0, layout.count, buffers[0]);
+    sweep(0, chunk_count, 0);
   }
 }
 

@@ -62,6 +62,13 @@ struct ParallelFor {
 #endif
   }
 
+  /// Threads for independent tasks (shots, samples) that each sweep a state
+  /// of `amplitudes`: all of them where the sweeps stay on one thread, else
+  /// one, since the sweeps take the threads.
+  unsigned task_threads(index_t amplitudes) const {
+    return amplitudes >= min_amplitudes ? 1U : ParallelFor(threads, 0).threads_for(1);
+  }
+
   /**
    * Splits [0, count) into one contiguous range per thread and calls
    * f(begin, end) for each. Every item is computed by the same code whatever

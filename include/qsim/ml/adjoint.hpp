@@ -156,7 +156,7 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
     slots.clear();
     if (op.embedding)  // the first operation (Circuit keeps it there): psi is its state
       detail::embedding_gradient(
-          op, b, [&](index_t k) { return static_cast<double>(lam[k].real()); },
+          op, detail::embedding_indices(op), b, [&](index_t k) { return static_cast<double>(lam[k].real()); },
           [&](const Param& p, double g) { add_gradient(p, g / 2); });
     for (const auto& p : op.params) angles.push_back(p.value(b));
     for (std::size_t j = 0; j < op.params.size() && !op.embedding; ++j) {

@@ -289,7 +289,8 @@ class BatchEngine {
       for (std::size_t b = 0; b < blk.count; ++b) {
         const auto col = static_cast<Eigen::Index>(first + b);
         detail::embedding_gradient(
-            *e, binding(w, xt, col), [&](index_t i) { return static_cast<double>(lre[i * lanes + b]); },
+            *e, program_.embedding_index(), binding(w, xt, col),
+            [&](index_t i) { return static_cast<double>(lre[i * lanes + b]); },
             [&](const Param& p, double g) { add_gradient(p, g, w, xt, col, dw, dxt); });
       }
     for (auto* v : {&lam, &weights, &udag, &scratch}) values_->give(std::move(*v));
@@ -361,7 +362,7 @@ class BatchEngine {
     }
     if (const Operation* e = program_.embedding())
       detail::embedding_gradient(
-          *e, b, [&](index_t i) { return static_cast<double>(lam[i].real()); },
+          *e, program_.embedding_index(), b, [&](index_t i) { return static_cast<double>(lam[i].real()); },
           [&](const Param& p, double g) { add_gradient(p, g, w, xt, col, dw, dxt); });
   }
 

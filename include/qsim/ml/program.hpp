@@ -48,14 +48,15 @@ inline std::vector<index_t> embedding_indices(const Operation& op) {
  * (E = <psi0|A|psi0>), dE/dv_j = 2 Re <lam| d psi0/dv_j> = (2/|v|) (Re lam_j -
  * psi0_j E). The state is v/|v| with or without `normalize` (which only
  * decides whether |v| must be 1), so this is the derivative of what runs.
+ * `index` is embedding_indices(op) (a Program holds it once);
  * `re_lam(i)` gives Re lam at state index i; `add(param, g)` receives
  * dE/d(value of param) for each trainable value.
  */
 template <class ReLam, class Add>
-void embedding_gradient(const Operation& op, const Binding& b, ReLam&& re_lam, Add&& add) {
+void embedding_gradient(const Operation& op, const std::vector<index_t>& index, const Binding& b, ReLam&& re_lam,
+                        Add&& add) {
   double norm = 1;
   const std::vector<double> a = op.embedded_amplitudes(b, &norm);
-  const std::vector<index_t> index = embedding_indices(op);
   std::vector<double> lam(a.size());
   double e = 0;
   for (std::size_t j = 0; j < a.size(); ++j) {
@@ -150,6 +151,8 @@ class Program {
   /// The amplitude embedding the circuit starts with, if any: the steps start
   /// from its state instead of |0...0>.
   const Operation* embedding() const noexcept { return embedding_.embedding ? &embedding_ : nullptr; }
+  /// The state index of each embedded amplitude (detail::embedding_indices of embedding()).
+  const std::vector<index_t>& embedding_index() const noexcept { return embedding_index_; }
 
   /// The initial state for the binding, as (index, amplitude) pairs passed
   /// to `set`; nothing without an embedding. `sample` names it in errors.

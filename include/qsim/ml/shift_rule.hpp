@@ -5,7 +5,6 @@
 // gradient. Any evaluator serves: the training engine (noiseless), the
 // density matrix or trajectories (noisy, ml/noisy.hpp).
 #include <Eigen/Dense>
-#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <vector>

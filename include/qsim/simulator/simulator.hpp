@@ -113,6 +113,35 @@ class Simulator {
     return k;
   }
 
+  /// The fused gate size for an n-qubit state (SimulatorOptions::max_fused_qubits), 0 for no fusion.
+  unsigned fused_qubits(unsigned n) const {
+    if (!options_.fusion) return 0;
+    if (options_.max_fused_qubits > fusion::max_fused_qubits)
+      throw invalid_argument("max_fused_qubits " + std::to_string(options_.max_fused_qubits) + " is not in 0.." +
+                             std::to_string(fusion::max_fused_qubits));
+    if (options_.max_fused_qubits != 0) return options_.max_fused_qubits;
+    return n < 10 ? 0 : fusion::automatic_fused_qubits<T>(n);
+  }
+
+  /// The cost model (blocking/cost_model.hpp) of sweeps over `amplitudes`
+  /// amplitudes on this simulator's threads: arithmetic and L2 traffic divide
+  /// over the threads; memory bandwidth barely grows with them.
+  blocking::CostModel cost_model(index_t amplitudes) const {
+    blocking::CostModel model;
+    const double threads = parallel().threads_for(amplitudes);
+    model.fma_per_amplitude /= threads;
+    model.l2_pass /= threads;
+    return model;
+  }
+
+  /// Chunks of `chunk` qubits made of runs of 512 bytes, leaving room for the widest fused gate in small test chunks.
+  static blocking::ChunkShape chunk_shape(unsigned chunk) {
+    blocking::ChunkShape shape;
+    shape.chunk_qubits = chunk;
+    shape.run_qubits = std::min(sizeof(T) == 4 ? 6U : 5U, chunk > 3 ? chunk - 3 : 0U);
+    return shape;
+  }
+
   /// The instruction set the gate kernels run on ("avx512bw", "fma3<avx2>", "sse2", ...).
   static const char* kernel_arch() { return kernels::active_kernels<T>().arch; }
 
@@ -159,13 +188,8 @@ class Simulator {
     } else {
       for (const Operation* op = first; op != last; ++op) passes.push_back({op, {}, false, {}});
     }
-    // Automatic: blocked when the cost model prices it below the passes it
-    // replaces. Arithmetic and L2 traffic divide over the threads; memory
-    // bandwidth barely grows with them.
-    blocking::CostModel model;
-    const double threads = parallel().threads_for(psi.size());
-    model.fma_per_amplitude /= threads;
-    model.l2_pass /= threads;
+    // Automatic: blocked when the cost model prices it below the passes it replaces.
+    const blocking::CostModel model = cost_model(psi.size());
     if (!stages.empty() && blocking::blocked_cost(stages, b, {}, model) < blocking::unblocked_cost(passes, b, model)) {
       blocking::apply_stages(psi, stages, b, parallel());
       return;
@@ -259,16 +283,6 @@ class Simulator {
     detail::check_bytes_fit(bytes, "the counts of " + std::to_string(shots) + " shots");
   }
 
-  // The fused gate size for an n-qubit state, 0 for no fusion.
-  unsigned fused_qubits(unsigned n) const {
-    if (!options_.fusion) return 0;
-    if (options_.max_fused_qubits > fusion::max_fused_qubits)
-      throw invalid_argument("max_fused_qubits " + std::to_string(options_.max_fused_qubits) + " is not in 0.." +
-                             std::to_string(fusion::max_fused_qubits));
-    if (options_.max_fused_qubits != 0) return options_.max_fused_qubits;
-    return n < 10 ? 0 : fusion::automatic_fused_qubits<T>(n);
-  }
-
   // The stages of a blocked run of [first, last), or none when the run goes unblocked.
   std::vector<blocking::Stage> blocked_stages(const Operation* first, const Operation* last, unsigned n) const {
     if (options_.cache_blocking == CacheBlocking::off) return {};
@@ -278,11 +292,7 @@ class Simulator {
     if (automatic && std::ldexp(static_cast<double>(sizeof(std::complex<T>)), static_cast<int>(n)) <=
                          static_cast<double>(blocking::cache_info().last_level_bytes))
       return {};
-    blocking::ChunkShape shape;
-    shape.chunk_qubits = chunk;
-    // Runs of 512 bytes, leaving room for the widest fused gate in small test chunks.
-    shape.run_qubits = std::min(sizeof(T) == 4 ? 6U : 5U, chunk > 3 ? chunk - 3 : 0U);
-    return blocking::schedule(first, last, n, shape);
+    return blocking::schedule(first, last, n, chunk_shape(chunk));
   }
 
   static void check_width(const Circuit& c, const State& psi) {
@@ -317,10 +327,7 @@ class Simulator {
       channels::apply_branch(psi, op.targets, *op.channel, rng.uniform(), sim.parallel());
     }
     // Shots in parallel only where the kernels stay on one thread.
-    unsigned shot_threads(const State& psi) const {
-      const kernels::ParallelFor par = sim.parallel();
-      return psi.size() >= par.min_amplitudes ? 1U : kernels::ParallelFor(par.threads, 0).threads_for(1);
-    }
+    unsigned shot_threads(const State& psi) const { return sim.parallel().task_threads(psi.size()); }
     double probability_one(const State& psi, qubit_t q) const {
       return kernels::active_kernels<T>().probability_one(psi, q, sim.parallel());
     }
