@@ -212,7 +212,7 @@ class DensityMatrixSimulator {
       const Simulator<T>& sim = dm.sim_;
       const unsigned n = rho.num_qubits();
       if (sim.options().cache_blocking == CacheBlocking::off || rows.size() < 2) return false;
-      const unsigned half = chunk_rows();
+      const unsigned half = chunk_rows(n);
       if (half == 0 || half >= n) return false;
       blocking::ChunkShape shape = Simulator<T>::chunk_shape(half);
       // Runs of one or two cache lines: the rows get only half the chunk, so
@@ -253,22 +253,24 @@ class DensityMatrixSimulator {
       blocking::apply_stages(rho.vectorised(), stages, b, sim.parallel(), executor);
       return true;
     }
-    // The row qubits of a Hermitian chunk: half of SimulatorOptions::chunk_qubits
-    // where set. Otherwise as many as keep each thread's chunk and mirror within
-    // a quarter of the last-level cache, and never fewer than half the L2 chunk:
-    // the rows get only half of a chunk, so a chunk of the L2 holds stages of
-    // few gates, while the halved arithmetic keeps larger chunks compute-bound.
-    // Measured on AMD Zen 4 (1 MiB L2, 32 MiB L3), 12 qubits: 9 rows take
-    // 490 ms, 7 rows 770 ms (docs/noise.md).
-    unsigned chunk_rows() const {
+    // The row qubits of a Hermitian chunk of an n-qubit rho: half of
+    // SimulatorOptions::chunk_qubits where set. Otherwise as many as keep the
+    // threads' chunks and mirrors within half the last-level cache, but at
+    // least two rows outside (with one, 3/4 of the chunks are computed), and
+    // never fewer than half the L2 chunk. The rows get only half of a chunk,
+    // so a chunk of the L2 holds stages of few gates, while the halved
+    // arithmetic keeps larger chunks compute-bound. Measured on AMD Zen 4
+    // (1 MiB L2, 32 MiB L3), 12 qubits in double: 9 rows 490 ms, 7 rows 770
+    // ms on 1 thread; 9 rows 270 ms, 8 rows 365 ms on 2 (docs/noise.md).
+    unsigned chunk_rows(unsigned n) const {
       const Simulator<T>& sim = dm.sim_;
       const unsigned l2_rows = sim.chunk_qubits() / 2;
       if (sim.options().chunk_qubits != 0) return l2_rows;
       const double threads = sim.parallel().threads_for(~index_t{0} >> 1);
-      const double budget = static_cast<double>(blocking::cache_info().last_level_bytes) / 4 / threads;
-      unsigned rows = l2_rows;
+      const double budget = static_cast<double>(blocking::cache_info().last_level_bytes) / 2 / threads;
+      unsigned rows = 1;
       while (rows < 15 && std::ldexp(2.0 * sizeof(std::complex<T>), 2 * static_cast<int>(rows + 1)) <= budget) ++rows;
-      return rows;
+      return std::max(l2_rows, std::min(rows, n > 2 ? n - 2 : 1U));
     }
     // Whether a gate alone in its stage can run on the chunks of `local`:
     // its mixing targets local, and few outside qubits read.
