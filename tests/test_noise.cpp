@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -337,7 +338,8 @@ TEMPLATE_TEST_CASE("Hermitian cache blocking of the density matrix matches the d
   }
 }
 
-TEST_CASE("Hermitian blocking: automatic choice, and stages it cannot run", "[noise][blocking]") {
+TEST_CASE("Hermitian blocking: automatic and default chunk sizes, its cost and chunk order, and stages it cannot run",
+          "[noise][blocking]") {
   std::mt19937_64 rng(78);
   const unsigned n = 7;
   qsim::Circuit c(n);
@@ -355,9 +357,48 @@ TEST_CASE("Hermitian blocking: automatic choice, and stages it cannot run", "[no
   CHECK(max_diff(got, reference_rho(c)) < 1e-10);
   CHECK(max_diff(plain, reference_rho(c)) < 1e-10);
 
+  // Default chunk sizes (chunk_qubits = 0): in double the rows get half the L2 chunk here, one outside.
+  qsim::SimulatorOptions on;
+  on.cache_blocking = qsim::CacheBlocking::on;
+  qsim::Circuit wide(8);
+  for (int layer = 0; layer < 2; ++layer) {
+    for (int g = 0; g < 12; ++g) kcheck::append_core_gate(wide, rng);
+    kcheck::append_wide_gate(wide, rng);
+  }
+  const auto blocked_rho = qsim::DensityMatrixSimulator<double>(on).density_matrix(wide);
+  const auto plain_rho = qsim::DensityMatrixSimulator<double>(off).density_matrix(wide);
+  double worst = 0;
+  for (qsim::index_t i = 0; i < blocked_rho.vectorised().size(); ++i)
+    worst = std::max(worst, std::abs(blocked_rho.vectorised()[i] - plain_rho.vectorised()[i]));
+  CHECK(worst < 1e-12);
+
+  const auto& ops = c.operations();
+  // Chunk i of a Hermitian sweep: every (a, b) with a <= b exactly once.
+  for (unsigned rows : {1U, 3U, 5U}) {
+    const qsim::blocking::detail::UpperChunks upper(0, rows);
+    std::set<std::pair<qsim::index_t, qsim::index_t>> seen;
+    for (qsim::index_t i = 0; i < upper.count(); ++i) {
+      const auto ab = upper[i];
+      CHECK(ab.first <= ab.second);
+      CHECK(ab.second < (qsim::index_t{1} << rows));
+      seen.insert(ab);
+    }
+    CHECK(seen.size() == upper.count());
+    CHECK(upper.count() == (qsim::index_t{1} << rows) * ((qsim::index_t{1} << rows) + 1) / 2);
+  }
+
+  // The cost of a Hermitian stage: (2^m + 1) / 2^(m+1) of its chunks, and half a stage's traffic for the mirrors.
+  qsim::blocking::Stage pair;
+  pair.local = 0b011011;  // rows 0, 1 and columns 3, 4 of 3 rows: one row outside
+  pair.ops = {&ops[0], &ops[1]};
+  qsim::blocking::CostModel model;
+  const double full = qsim::blocking::stage_cost(pair, {}, {}, model);
+  CHECK(qsim::blocking::hermitian_blocked_cost({pair}, 3, {}, {}, model) ==
+        Approx(0.75 * full + 0.25 * model.stage / 2));
+  CHECK(qsim::blocking::blocked_cost({pair}, {}, {}, model) == Approx(full));
+
   // The executor refuses a run whose stages do not pair rows with columns.
   qsim::StateVector<double> v(6);
-  const auto ops = c.operations();
   qsim::blocking::Stage stage;
   stage.local = 0b000011;  // rows 0, 1 but no columns
   stage.ops = {&ops[0], &ops[1]};

@@ -11,10 +11,13 @@
 // every chunk is computed by the same code on any thread, so results do not
 // depend on the thread count.
 #include <algorithm>
+#include <cmath>
 #include <complex>
 #include <cstring>
 #include <exception>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "qsim/blocking/schedule.hpp"
@@ -227,18 +230,29 @@ void conjugate_transpose(const std::complex<T>* in, unsigned h, std::complex<T>*
 }
 
 /// The chunks a Hermitian sweep computes (ExecutorOptions::hermitian_rows):
-/// chunk g = a | b << m (a the outside row values, b the column ones) with a <= b.
-inline std::vector<index_t> chunks_on_or_above_diagonal(const ChunkLayout& layout, index_t local, unsigned rows) {
-  const index_t row_mask = (index_t{1} << rows) - 1;
-  if ((local >> rows) != (local & row_mask))
-    throw invalid_argument("a Hermitian stage needs the same local qubits on the rows and the columns");
-  const auto m = static_cast<unsigned>(layout.outside.size() / 2);
-  std::vector<index_t> chunks;
-  chunks.reserve(static_cast<std::size_t>((index_t{1} << m) * ((index_t{1} << m) + 1) / 2));
-  for (index_t b = 0; b < (index_t{1} << m); ++b)
-    for (index_t a = 0; a <= b; ++a) chunks.push_back(a | (b << m));
-  return chunks;
-}
+/// chunk g = a | b << m (a the outside row values, b the column ones) with
+/// a <= b, numbered i = b (b + 1) / 2 + a, so that no list is stored.
+struct UpperChunks {
+  unsigned outside_rows = 0;
+
+  UpperChunks(index_t local, unsigned rows) {
+    const index_t row_mask = (index_t{1} << rows) - 1;
+    if ((local >> rows) != (local & row_mask))
+      throw invalid_argument("a Hermitian stage needs the same local qubits on the rows and the columns");
+    outside_rows = rows - static_cast<unsigned>(__builtin_popcountll(local & row_mask));
+  }
+  index_t count() const {
+    const index_t side = index_t{1} << outside_rows;
+    return side * (side + 1) / 2;
+  }
+  /// The i-th chunk's (a, b).
+  std::pair<index_t, index_t> operator[](index_t i) const {
+    auto b = static_cast<index_t>((std::sqrt(8.0 * static_cast<double>(i) + 1) - 1) / 2);
+    while (b * (b + 1) / 2 > i) --b;         // the square root rounded up
+    while ((b + 1) * (b + 2) / 2 <= i) ++b;  // or down
+    return {i - b * (b + 1) / 2, b};
+  }
+};
 
 }  // namespace detail
 
@@ -300,9 +314,8 @@ void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const B
       variants[v] = detail::chunk_passes(stage, qsim::detail::spread_bits(v, read_outside), b,
                                          options.real_fused_qubits, options.complex_fused_qubits);
     const unsigned local_qubits = static_cast<unsigned>(__builtin_popcountll(stage.local));
-    const std::vector<index_t> hermitian_chunks =
-        rows != 0 ? detail::chunks_on_or_above_diagonal(layout, stage.local, rows) : std::vector<index_t>{};
-    const index_t chunk_count = rows != 0 ? hermitian_chunks.size() : layout.count;
+    const detail::UpperChunks upper = rows != 0 ? detail::UpperChunks(stage.local, rows) : detail::UpperChunks(0, 0);
+    const index_t chunk_count = rows != 0 ? upper.count() : layout.count;
     const auto threads = static_cast<unsigned>(std::min<index_t>(par.threads_for(psi.size()), chunk_count));
     if (buffers.size() < threads || buffers[0].num_qubits() != local_qubits) {
       buffers.clear();
@@ -313,23 +326,25 @@ void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const B
       mirrors.clear();
       for (unsigned t = 0; t < threads; ++t) mirrors.emplace_back(local_qubits);
     }
-    const unsigned outside_rows = static_cast<unsigned>(layout.outside.size() / 2);
-    const index_t outside_row_mask = (index_t{1} << outside_rows) - 1;
     auto sweep = [&](index_t begin, index_t end, std::size_t t) {
       StateVector<T>& chunk = buffers[t];
       for (index_t i = begin; i < end; ++i) {
-        const index_t g = rows != 0 ? hermitian_chunks[i] : i;
+        index_t g = i, a = 0, b_col = 0;
+        if (rows != 0) {
+          std::tie(a, b_col) = upper[i];
+          g = a | (b_col << upper.outside_rows);
+        }
         const index_t start = layout.start(g);
         std::size_t v = 0;
         for (std::size_t k = 0; k < read_outside.size(); ++k) v |= ((start >> read_outside[k]) & 1U) << k;
-        if (variants[v].empty()) continue;  // (and so is its mirror: the stage keeps rho Hermitian)
+        // An unchanged chunk leaves its mirror unchanged too: the stage keeps rho Hermitian.
+        if (variants[v].empty()) continue;
         detail::gather(psi.data(), layout, start, chunk.data());
         detail::run_passes(ks, chunk, variants[v], one_thread);
         detail::scatter(chunk.data(), layout, start, psi.data());
-        const index_t a = g & outside_row_mask, b_col = g >> outside_rows;
         if (rows == 0 || a == b_col) continue;
         detail::conjugate_transpose(chunk.data(), local_qubits / 2, mirrors[t].data());
-        detail::scatter(mirrors[t].data(), layout, layout.start(b_col | (a << outside_rows)), psi.data());
+        detail::scatter(mirrors[t].data(), layout, layout.start(b_col | (a << upper.outside_rows)), psi.data());
       }
     };
 #if defined(_OPENMP)

@@ -260,8 +260,8 @@ class DensityMatrixSimulator {
     // never fewer than half the L2 chunk. The rows get only half of a chunk,
     // so a chunk of the L2 holds stages of few gates, while the halved
     // arithmetic keeps larger chunks compute-bound. Measured on AMD Zen 4
-    // (1 MiB L2, 32 MiB L3), 12 qubits in double: 9 rows 490 ms, 7 rows 770
-    // ms on 1 thread; 9 rows 270 ms, 8 rows 365 ms on 2 (docs/noise.md).
+    // (1 MiB L2, 32 MiB L3), 12 qubits in double (RY + CNOT layers): 9 rows
+    // 490 ms, 7 rows 770 ms on 1 thread; 9 rows 270 ms, 8 rows 365 ms on 2.
     unsigned chunk_rows(unsigned n) const {
       const Simulator<T>& sim = dm.sim_;
       const unsigned l2_rows = sim.chunk_qubits() / 2;
@@ -273,13 +273,16 @@ class DensityMatrixSimulator {
       return std::max(l2_rows, std::min(rows, n > 2 ? n - 2 : 1U));
     }
     // Whether a gate alone in its stage can run on the chunks of `local`:
-    // its mixing targets local, and few outside qubits read.
+    // its mixing targets local, few outside qubits read, and its matrices for
+    // their values within the bound (the scheduler's own tests).
     static bool fits_chunk(const Operation& op, index_t local, const blocking::ChunkShape& shape) {
       const index_t targets = blocking::detail::mask_of(op.targets);
       const index_t reads = targets | blocking::detail::mask_of(op.controls);
       const bool diagonal = fusion::detail::is_diagonal_gate(op);
-      return (diagonal || (targets & ~local) == 0) &&
-             blocking::detail::popcount(reads & ~local) <= shape.max_global_reads;
+      const unsigned outside = blocking::detail::popcount(reads & ~local);
+      const std::size_t bytes = sizeof(std::complex<double>) << (2 * op.targets.size());
+      return (diagonal || (targets & ~local) == 0) && outside <= shape.max_global_reads &&
+             (bytes << outside) <= shape.max_variant_bytes;
     }
     void apply_gate(const Operation& op, State& rho, const Binding& b) const { apply_gates(&op, &op + 1, rho, b); }
 
