@@ -125,6 +125,28 @@ TEMPLATE_TEST_CASE("blocking on 20 qubits (16 sanitized) matches the unblocked s
   }
 }
 
+TEST_CASE("a lone gate is a direct pass unless the shape keeps it a stage", "[blocking]") {
+  // h(4) alone in its stage (the unitary after it shares no qubit but cannot join), then a 4-qubit
+  // unitary, too wide for chunks of 3 qubits.
+  qsim::Circuit c(6);
+  c.h(4);
+  std::mt19937_64 rng(5);
+  c.unitary(ref::to_qsim(ref::random_unitary(4, rng)), {0, 2, 3, 5});
+  const auto& ops = c.operations();
+  qsim::blocking::ChunkShape shape;
+  shape.chunk_qubits = 3;
+  shape.run_qubits = 1;
+  for (bool lone_direct : {true, false}) {
+    shape.lone_gates_direct = lone_direct;
+    const auto stages = qsim::blocking::schedule(ops.data(), ops.data() + ops.size(), 6, shape);
+    INFO("lone_gates_direct " << lone_direct);
+    REQUIRE(stages.size() == 2);
+    CHECK(stages[0].ops.size() == 1);
+    CHECK(stages[0].direct == lone_direct);
+    CHECK(stages[1].direct);  // too wide for any chunk, either way
+  }
+}
+
 TEST_CASE("controls and diagonals on outside qubits are read per chunk", "[blocking]") {
   // Chunks of 3 qubits on 8: every gate below reads qubits 5..7 from outside.
   qsim::Circuit c(8);

@@ -37,6 +37,10 @@ struct ChunkShape {
   /// Bound on the matrices the executor prepares for a stage: their bytes
   /// times the number of combinations of the outside values read.
   std::size_t max_variant_bytes = std::size_t{16} << 20;
+  /// A gate alone in its stage runs as a direct pass (as cheap as a stage of
+  /// one gate); false keeps it a stage where it fits, for executors that make
+  /// a stage cheaper than a pass (ExecutorOptions::hermitian_rows).
+  bool lone_gates_direct = true;
 };
 
 /// One stage: `ops` in the order they run, on the chunks of `local`. A
@@ -133,7 +137,7 @@ inline std::vector<Stage> schedule(const Operation* first, const Operation* last
     deferred.insert(deferred.end(), remaining.begin() + static_cast<std::ptrdiff_t>(i), remaining.end());
     remaining.swap(deferred);
     deferred.clear();
-    if (stage.ops.size() == 1) stage.direct = true;
+    if (stage.ops.size() == 1 && shape.lone_gates_direct) stage.direct = true;
     // Unused room in the chunk goes to the lowest outside qubits: longer runs, fewer chunks.
     for (qubit_t q = 0; q < num_qubits && detail::popcount(stage.local) < shape.chunk_qubits; ++q)
       stage.local |= index_t{1} << q;

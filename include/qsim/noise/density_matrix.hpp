@@ -185,21 +185,14 @@ class DensityMatrixSimulator {
     // Each gate twice: as given on the rows, conjugated on the columns.
     void apply_gates(const Operation* first, const Operation* last, State& rho, const Binding& b) const {
       const unsigned n = rho.num_qubits();
-      std::vector<Operation> rows, columns;
-      rows.reserve(static_cast<std::size_t>(last - first));
-      columns.reserve(rows.capacity());
+      std::vector<Operation> doubled;  // row copy, column copy, row copy, ...
+      doubled.reserve(2 * static_cast<std::size_t>(last - first));
       for (const Operation* op = first; op != last; ++op) {
-        rows.push_back(*op);
-        rows.back().condition.reset();  // apply_gate's condition was read by the runner
-        columns.push_back(column_copy(*op, n, b));
+        doubled.push_back(*op);
+        doubled.back().condition.reset();  // apply_gate's condition was read by the runner
+        doubled.push_back(column_copy(*op, n, b));
       }
-      std::vector<Operation> doubled;
-      doubled.reserve(2 * rows.size());
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        doubled.push_back(rows[i]);
-        doubled.push_back(columns[i]);
-      }
-      if (!apply_hermitian_blocked(rows, columns, doubled, rho, b))
+      if (!apply_hermitian_blocked(doubled, rho, b))
         dm.sim_.apply_gates(doubled.data(), doubled.data() + doubled.size(), rho.vectorised(), b);
     }
 
@@ -207,11 +200,11 @@ class DensityMatrixSimulator {
     // or above the diagonal (blocking::ExecutorOptions::hermitian_rows). The
     // stages are scheduled on the rows with half the chunk; each takes the
     // column copies of its gates. False where the run goes unblocked.
-    bool apply_hermitian_blocked(const std::vector<Operation>& rows, const std::vector<Operation>& columns,
-                                 const std::vector<Operation>& doubled, State& rho, const Binding& b) const {
+    bool apply_hermitian_blocked(const std::vector<Operation>& doubled, State& rho, const Binding& b) const {
       const Simulator<T>& sim = dm.sim_;
       const unsigned n = rho.num_qubits();
-      if (sim.options().cache_blocking == CacheBlocking::off || rows.size() < 2) return false;
+      const std::size_t gates = doubled.size() / 2;
+      if (sim.options().cache_blocking == CacheBlocking::off || gates < 2) return false;
       const unsigned half = chunk_rows(n);
       if (half == 0 || half >= n) return false;
       blocking::ChunkShape shape = Simulator<T>::chunk_shape(half);
@@ -222,17 +215,22 @@ class DensityMatrixSimulator {
       // matrices: its variants (bytes << reads) grow by 2 << reads.
       shape.max_global_reads = 3;
       shape.max_variant_bytes >>= 4;
+      // A lone gate that fits the chunk is a stage too: half its arithmetic beats two passes.
+      shape.lone_gates_direct = false;
+      // The scheduler reads a contiguous run: the row copies alone.
+      std::vector<Operation> rows;
+      rows.reserve(gates);
+      for (std::size_t i = 0; i < gates; ++i) rows.push_back(doubled[2 * i]);
       std::vector<blocking::Stage> stages;
       for (const auto& row_stage : blocking::schedule(rows.data(), rows.data() + rows.size(), n, shape)) {
         blocking::Stage stage;
         stage.local = row_stage.local | (row_stage.local << n);
+        stage.direct = row_stage.direct;
         for (const Operation* op : row_stage.ops) {
           const auto i = static_cast<std::size_t>(op - rows.data());
-          stage.ops.push_back(&rows[i]);
-          stage.ops.push_back(&columns[i]);
+          stage.ops.push_back(&doubled[2 * i]);
+          stage.ops.push_back(&doubled[2 * i + 1]);
         }
-        // A lone gate that fits the chunk is a stage too: half its arithmetic beats two passes.
-        stage.direct = row_stage.direct && !fits_chunk(*row_stage.ops.front(), row_stage.local, shape);
         stages.push_back(std::move(stage));
       }
       blocking::ExecutorOptions executor;
@@ -271,18 +269,6 @@ class DensityMatrixSimulator {
       unsigned rows = 1;
       while (rows < 15 && std::ldexp(2.0 * sizeof(std::complex<T>), 2 * static_cast<int>(rows + 1)) <= budget) ++rows;
       return std::max(l2_rows, std::min(rows, n > 2 ? n - 2 : 1U));
-    }
-    // Whether a gate alone in its stage can run on the chunks of `local`:
-    // its mixing targets local, few outside qubits read, and its matrices for
-    // their values within the bound (the scheduler's own tests).
-    static bool fits_chunk(const Operation& op, index_t local, const blocking::ChunkShape& shape) {
-      const index_t targets = blocking::detail::mask_of(op.targets);
-      const index_t reads = targets | blocking::detail::mask_of(op.controls);
-      const bool diagonal = fusion::detail::is_diagonal_gate(op);
-      const unsigned outside = blocking::detail::popcount(reads & ~local);
-      const std::size_t bytes = sizeof(std::complex<double>) << (2 * op.targets.size());
-      return (diagonal || (targets & ~local) == 0) && outside <= shape.max_global_reads &&
-             (bytes << outside) <= shape.max_variant_bytes;
     }
     void apply_gate(const Operation& op, State& rho, const Binding& b) const { apply_gates(&op, &op + 1, rho, b); }
 
