@@ -2,7 +2,8 @@
 // depolarising noise after every gate (shots per second), against the same
 // circuit run noiselessly shot by shot; and the density matrix at 10-12
 // qubits against the state vector at 20-24 (the same number of amplitudes),
-// both as time per gate; and dynamic circuits (resets, conditions) with
+// both as time per gate, and the density matrix with depolarising noise after
+// every gate; and dynamic circuits (resets, conditions) with
 // and without shot branching.
 #include <string>
 #include <tuple>
@@ -59,10 +60,12 @@ void BM_noisy_run(benchmark::State& st, unsigned n, double noise, std::uint64_t 
       benchmark::Counter(static_cast<double>(shots), benchmark::Counter::kIsIterationInvariantRate);
 }
 
-// Time per gate of the circuit on n qubits: density matrix or state vector.
+// Time per gate of the circuit on n qubits: density matrix or state vector;
+// noise >= 0 adds depolarising noise after every gate (each gate's time then
+// includes its channel's).
 template <class T, bool Density>
-void BM_per_gate(benchmark::State& st, unsigned n) {
-  const auto c = qbench::ry_cnot_layers(n, 4);
+void BM_per_gate(benchmark::State& st, unsigned n, double noise) {
+  const auto c = noisy_ry_cnot(n, 4, noise);
   qsim::SimulatorOptions o;
   o.threads = 1;
   for (auto _ : st) {
@@ -156,10 +159,13 @@ void register_all() {
       ->Unit(benchmark::kMillisecond);
   for (unsigned n : {10U, 11U, 12U}) {
     benchmark::RegisterBenchmark(("noise/density_matrix/" + p + "/dm_qubits:" + std::to_string(n)).c_str(),
-                                 BM_per_gate<T, true>, n)
+                                 BM_per_gate<T, true>, n, -1.0)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("noise/density_matrix_depolarized/" + p + "/dm_qubits:" + std::to_string(n)).c_str(),
+                                 BM_per_gate<T, true>, n, 0.01)
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(("noise/statevector/" + p + "/sv_qubits:" + std::to_string(2 * n)).c_str(),
-                                 BM_per_gate<T, false>, 2 * n)
+                                 BM_per_gate<T, false>, 2 * n, -1.0)
         ->Unit(benchmark::kMillisecond);
   }
 }

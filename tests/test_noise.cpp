@@ -66,9 +66,11 @@ Mat reference_rho(const qsim::Circuit& c) {
     if (op.is_gate()) {
       const Mat u = ref::embed(n, qref::gate(op), op.targets, op.controls);
       rho = (u * rho * u.adjoint()).eval();
-    } else if (op.kind == qsim::OpKind::channel) {
+    } else if (op.kind == qsim::OpKind::channel || op.kind == qsim::OpKind::reset) {
+      // A reset is the channel {|0><0|, |0><1|}.
+      const std::vector<qsim::Matrix> reset_kraus{{1, 0, 0, 0}, {0, 1, 0, 0}};
       Mat next = Mat::Zero(dim, dim);
-      for (const auto& k : op.channel->kraus) {
+      for (const auto& k : op.kind == qsim::OpKind::reset ? reset_kraus : op.channel->kraus) {
         const auto d = Eigen::Index{1} << op.targets.size();
         Mat km(d, d);
         for (Eigen::Index r = 0; r < d; ++r)
@@ -309,16 +311,40 @@ TEMPLATE_TEST_CASE("the density matrix matches a dense reference on random noisy
 TEMPLATE_TEST_CASE("Hermitian cache blocking of the density matrix matches the dense reference", "[noise][blocking]",
                    float, double) {
   // Every chunk size (half of it on the rows), gates of every kind and width,
-  // channels between runs, on 1 and 2 threads: the chunks below the diagonal
-  // are written from their mirrors, so each must come out as the reference's.
+  // channels and resets inside the runs (their superoperators join the
+  // stages: dense, diagonal ones that may stay outside the chunk, two-qubit
+  // ones), on 1 and 2 threads, and the same runs fused but unblocked: the
+  // chunks below the diagonal are written from their mirrors, so each must
+  // come out as the reference's.
   std::mt19937_64 rng(77);
   for (unsigned n : {3U, 6U}) {
     qsim::Circuit c(n);
+    auto any_qubit = [&] { return static_cast<unsigned>(rng() % n); };
     for (int layer = 0; layer < 3; ++layer) {
-      for (int g = 0; g < 8; ++g) kcheck::append_core_gate(c, rng);
+      for (int g = 0; g < 8; ++g) {
+        kcheck::append_core_gate(c, rng);
+        switch (rng() % 6) {
+          case 0:
+            c.kraus(random_kraus(1, 1, rng), {any_qubit()});
+            break;
+          case 1:
+            c.phase_damping(0.3, any_qubit());
+            break;
+          case 2:
+            c.reset(any_qubit());
+            break;
+          case 3: {
+            const unsigned a = any_qubit(), b = (a + 1 + static_cast<unsigned>(rng() % (n - 1))) % n;
+            c.kraus(random_kraus(2, 1, rng), {a, b});
+            break;
+          }
+          default:
+            break;
+        }
+      }
       if (n >= 6) kcheck::append_wide_gate(c, rng);
       for (int g = 0; g < 4; ++g) kcheck::append_core_gate(c, rng);
-      c.kraus(random_kraus(1, 1, rng), {static_cast<unsigned>(rng() % n)});
+      c.depolarizing(0.05, any_qubit());
     }
     const Mat expected = reference_rho(c);
     for (unsigned chunk = 2; chunk < 2 * n; ++chunk) {
@@ -335,6 +361,33 @@ TEMPLATE_TEST_CASE("Hermitian cache blocking of the density matrix matches the d
       const auto& a = one.vectorised();
       CHECK(std::equal(a.data(), a.data() + a.size(), two.vectorised().data()));
     }
+    for (unsigned k = 1; k <= 4; ++k) {
+      INFO("n = " << n << ", fused up to " << k << " qubits, unblocked");
+      qsim::SimulatorOptions o;
+      o.cache_blocking = qsim::CacheBlocking::off;
+      o.max_fused_qubits = k;
+      CHECK(max_diff(qsim::DensityMatrixSimulator<TestType>(o).density_matrix(c), expected) < 50 * tol<TestType>());
+    }
+  }
+}
+
+TEST_CASE("a superoperator is never taken for a permutation", "[noise]") {
+  // The reset's superoperator sends two entries to one: each column holds at
+  // most one 1, but it is no move. A map with one 1 per column into a shared
+  // row is refused as well.
+  qsim::Circuit c(4);
+  c.x(3).barrier().reset(3);  // alone in its run: the kernels inspect its matrix
+  const auto rho = qsim::DensityMatrixSimulator<double>().density_matrix(c);
+  CHECK(rho.at(0, 0).real() == Approx(1));
+  CHECK(std::abs(rho.at(8, 8)) < 1e-15);
+  qsim::StateVector<double> psi(6);
+  for (qsim::index_t i = 0; i < psi.size(); ++i) psi[i] = {0.1 * static_cast<double>(i), 1.0};
+  const qsim::StateVector<double> before = psi;
+  qsim::kernels::active_kernels<double>().apply_matrix(psi, {5}, {}, {1, 1, 0, 0}, qsim::kernels::ParallelFor(1),
+                                                       qsim::kernels::MatrixKind::unknown);
+  for (qsim::index_t i = 0; i < 32; ++i) {
+    CHECK(psi[i] == before[i] + before[i + 32]);
+    CHECK(psi[i + 32] == std::complex<double>(0.0));
   }
 }
 

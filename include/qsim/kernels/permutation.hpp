@@ -19,10 +19,12 @@
 QSIM_BEGIN_KERNEL_NAMESPACE
 namespace detail {
 
-/// For a permutation matrix (one exact 1 per column, zeros elsewhere), the
-/// row of each column's 1; empty if `m` is not one.
+/// For a permutation matrix (one exact 1 per column and per row, zeros
+/// elsewhere), the row of each column's 1; empty if `m` is not one (a
+/// superoperator may send two columns to one row: that is no move).
 inline std::vector<unsigned> permutation_of(const Matrix& m, std::size_t dim) {
   std::vector<unsigned> row(dim, 0);
+  std::vector<bool> row_taken(dim, false);
   for (std::size_t c = 0; c < dim; ++c) {
     unsigned ones = 0;
     for (std::size_t r = 0; r < dim; ++r) {
@@ -34,7 +36,8 @@ inline std::vector<unsigned> permutation_of(const Matrix& m, std::size_t dim) {
         return {};
       }
     }
-    if (ones != 1) return {};
+    if (ones != 1 || row_taken[row[c]]) return {};
+    row_taken[row[c]] = true;
   }
   return row;
 }

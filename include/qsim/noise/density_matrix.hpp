@@ -182,29 +182,43 @@ class DensityMatrixSimulator {
     State new_state(unsigned n) const { return State(n); }
     unsigned shot_threads(const State& rho) const { return dm.sim_.parallel().task_threads(rho.vectorised().size()); }
 
-    // Each gate twice: as given on the rows, conjugated on the columns.
+    // Each gate twice: as given on the rows, conjugated on the columns; a
+    // channel or reset once, as its superoperator on the row and column
+    // copies of its targets. One run, so fusion and cache blocking take the
+    // channels with the gates (a channel after every gate no longer cuts the
+    // run into single gates).
     void apply_gates(const Operation* first, const Operation* last, State& rho, const Binding& b) const {
       const unsigned n = rho.num_qubits();
-      std::vector<Operation> doubled;  // row copy, column copy, row copy, ...
+      std::vector<Operation> doubled;   // row copy, column copy or superoperator, ...
+      std::vector<std::size_t> starts;  // where each operation's copies begin in `doubled`
       doubled.reserve(2 * static_cast<std::size_t>(last - first));
+      starts.reserve(static_cast<std::size_t>(last - first) + 1);
       for (const Operation* op = first; op != last; ++op) {
+        starts.push_back(doubled.size());
+        if (!op->is_gate()) {
+          doubled.push_back(superoperator_op(*op, n));
+          continue;
+        }
         doubled.push_back(*op);
         doubled.back().condition.reset();  // apply_gate's condition was read by the runner
         doubled.push_back(column_copy(*op, n, b));
       }
-      if (!apply_hermitian_blocked(doubled, rho, b))
+      starts.push_back(doubled.size());
+      if (!apply_hermitian_blocked(first, doubled, starts, rho, b))
         dm.sim_.apply_gates(doubled.data(), doubled.data() + doubled.size(), rho.vectorised(), b);
     }
 
     // rho stays Hermitian, so cache-blocked stages compute only the chunks on
     // or above the diagonal (blocking::ExecutorOptions::hermitian_rows). The
     // stages are scheduled on the rows with half the chunk; each takes the
-    // column copies of its gates. False where the run goes unblocked.
-    bool apply_hermitian_blocked(const std::vector<Operation>& doubled, State& rho, const Binding& b) const {
+    // column copies of its gates and the superoperators of its channels.
+    // `first` is the run apply_gates() copied; false where it goes unblocked.
+    bool apply_hermitian_blocked(const Operation* first, const std::vector<Operation>& doubled,
+                                 const std::vector<std::size_t>& starts, State& rho, const Binding& b) const {
       const Simulator<T>& sim = dm.sim_;
       const unsigned n = rho.num_qubits();
-      const std::size_t gates = doubled.size() / 2;
-      if (sim.options().cache_blocking == CacheBlocking::off || gates < 2) return false;
+      const std::size_t count = starts.size() - 1;
+      if (sim.options().cache_blocking == CacheBlocking::off || count < 2) return false;
       const unsigned half = chunk_rows(n);
       if (half == 0 || half >= n) return false;
       blocking::ChunkShape shape = Simulator<T>::chunk_shape(half);
@@ -217,10 +231,27 @@ class DensityMatrixSimulator {
       shape.max_variant_bytes >>= 4;
       // A lone gate that fits the chunk is a stage too: half its arithmetic beats two passes.
       shape.lone_gates_direct = false;
-      // The scheduler reads a contiguous run: the row copies alone.
+      // The scheduler reads a contiguous run on the rows: the row copies of
+      // the gates, and for a channel an operation on its targets, diagonal
+      // where the superoperator is (a diagonal may read outside qubits).
       std::vector<Operation> rows;
-      rows.reserve(gates);
-      for (std::size_t i = 0; i < gates; ++i) rows.push_back(doubled[2 * i]);
+      rows.reserve(count);
+      for (std::size_t i = 0; i < count; ++i) {
+        if (first[i].is_gate()) {
+          rows.push_back(doubled[starts[i]]);
+          continue;
+        }
+        const Operation& superop = doubled[starts[i]];
+        const std::size_t dim = std::size_t{1} << first[i].targets.size();
+        const bool diagonal = is_diagonal(*superop.matrix, dim * dim);
+        Operation placeholder;
+        placeholder.gate = GateId::unitary;
+        placeholder.targets = first[i].targets;
+        Matrix shape_only(dim * dim, diagonal ? 0.0 : 1.0);
+        for (std::size_t j = 0; j < dim; ++j) shape_only[j * dim + j] = 1.0;
+        placeholder.matrix = std::make_shared<const Matrix>(std::move(shape_only));
+        rows.push_back(std::move(placeholder));
+      }
       std::vector<blocking::Stage> stages;
       for (const auto& row_stage : blocking::schedule(rows.data(), rows.data() + rows.size(), n, shape)) {
         blocking::Stage stage;
@@ -228,8 +259,7 @@ class DensityMatrixSimulator {
         stage.direct = row_stage.direct;
         for (const Operation* op : row_stage.ops) {
           const auto i = static_cast<std::size_t>(op - rows.data());
-          stage.ops.push_back(&doubled[2 * i]);
-          stage.ops.push_back(&doubled[2 * i + 1]);
+          for (std::size_t j = starts[i]; j < starts[i + 1]; ++j) stage.ops.push_back(&doubled[j]);
         }
         stages.push_back(std::move(stage));
       }
@@ -272,13 +302,13 @@ class DensityMatrixSimulator {
     }
     void apply_gate(const Operation& op, State& rho, const Binding& b) const { apply_gates(&op, &op + 1, rho, b); }
 
-    void apply_channel(const Operation& op, State& rho, Rng&) const {
-      apply_superoperator(rho, op.targets, channels::superoperator(*op.channel));
-    }
+    // Conditioned channels and resets (the runner gives unconditioned ones to apply_gates).
+    void apply_channel(const Operation& op, State& rho, Rng&) const { apply_gates(&op, &op + 1, rho, {}); }
     void reset(State& rho, qubit_t q, Rng&) const {
-      static const Matrix reset_superoperator =
-          channels::superoperator(channels::kraus({{1, 0, 0, 0}, {0, 1, 0, 0}}, 0.0, "reset"));
-      apply_superoperator(rho, {q}, reset_superoperator);
+      Operation op;
+      op.kind = OpKind::reset;
+      op.targets = {q};
+      apply_gates(&op, &op + 1, rho, {});
     }
     // The ensemble after a measurement whose outcome nothing reads: qubit q's coherences vanish.
     void dephase(State& rho, qubit_t q) const {
@@ -313,13 +343,22 @@ class DensityMatrixSimulator {
       for (auto q : op.controls) col.controls.push_back(q + n);
       return col;
     }
-    void apply_superoperator(State& rho, const std::vector<qubit_t>& targets, const Matrix& s) const {
-      std::vector<qubit_t> qubits = targets;
-      for (auto q : targets) qubits.push_back(q + rho.num_qubits());
-      // Never the permutation kernel: a superoperator may map two entries to one.
-      kernels::apply_matrix(
-          rho.vectorised(), qubits, {}, s, dm.sim_.parallel(),
-          is_diagonal(s, std::size_t{1} << qubits.size()) ? kernels::MatrixKind::diagonal : kernels::MatrixKind::dense);
+    // A channel or reset as one operation of the doubled register: its
+    // superoperator on the row and column copies of its targets. Not a
+    // unitary; the kernels take it as a diagonal or dense matrix (never as a
+    // permutation: kernels::detail::permutation_of refuses a map that sends
+    // two entries to one).
+    static Operation superoperator_op(const Operation& op, unsigned n) {
+      static const auto reset_superoperator = std::make_shared<const Matrix>(
+          channels::superoperator(channels::kraus({{1, 0, 0, 0}, {0, 1, 0, 0}}, 0.0, "reset")));
+      Operation s;
+      s.gate = GateId::unitary;
+      s.label = op.kind == OpKind::reset ? "reset" : op.channel->name;
+      s.matrix = op.kind == OpKind::reset ? reset_superoperator
+                                          : std::make_shared<const Matrix>(channels::superoperator(*op.channel));
+      s.targets = op.targets;
+      for (auto q : op.targets) s.targets.push_back(q + n);
+      return s;
     }
   };
   detail::CircuitRunner<Engine> runner() const { return detail::CircuitRunner<Engine>(Engine{*this}); }

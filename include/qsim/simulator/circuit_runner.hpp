@@ -6,7 +6,8 @@
 // mpi::DistributedSimulator for a state split over ranks):
 //   State new_state(unsigned num_qubits) const;
 //   void apply_gates(const Operation* first, const Operation* last, State&, const Binding&) const;
-//       (unconditioned gates; the engine may fuse them)
+//       (unconditioned gates, the engine may fuse them; for an exact engine
+//       also unconditioned channels and resets, which it may fuse with them)
 //   void apply_gate(const Operation&, State&, const Binding&) const;
 //   int measure(State&, qubit_t, Rng&) const;           (outcome, with collapse)
 //   void reset(State&, qubit_t, Rng&) const;
@@ -67,8 +68,8 @@ class CircuitRunner {
           continue;
         }
       }
-      if (op.is_gate() && !op.condition) {
-        const std::size_t end = gate_run_end(ops, i);
+      if (joins_run(op)) {
+        const std::size_t end = run_end(ops, i);
         engine_.apply_gates(&ops[i], ops.data() + end, psi, b);
         i = end - 1;
         continue;
@@ -113,20 +114,20 @@ class CircuitRunner {
                                "DensityMatrixSimulator (exact)");
     }
     State psi = engine_.new_state(c.num_qubits());
-    Rng unused(0);  // exact channels and resets draw nothing
     // Gate runs are fused between measurements and barriers, never across them.
     for (std::size_t i = 0; i < ops.size(); ++i) {
+      if (joins_run(ops[i])) {
+        // An exact engine takes channels and resets in the run: the ensemble's maps, fused with the gates.
+        const std::size_t end = run_end(ops, i);
+        engine_.apply_gates(&ops[i], ops.data() + end, psi, b);
+        i = end - 1;
+        continue;
+      }
       if constexpr (Engine::exact_channels) {
-        // The ensemble: channels and resets whole, measurements as loss of coherence.
-        if (ops[i].kind == OpKind::channel) engine_.apply_channel(ops[i], psi, unused);
-        if (ops[i].kind == OpKind::reset) engine_.reset(psi, ops[i].targets[0], unused);
+        // Measurements as loss of coherence.
         if (ops[i].kind == OpKind::measure)
           for (auto q : ops[i].targets) engine_.dephase(psi, q);
       }
-      if (!ops[i].is_gate()) continue;
-      const std::size_t end = gate_run_end(ops, i);
-      engine_.apply_gates(&ops[i], ops.data() + end, psi, b);
-      i = end - 1;
     }
     return psi;
   }
@@ -226,6 +227,20 @@ class CircuitRunner {
   /// End of the run of unconditioned gates starting at `i`.
   static std::size_t gate_run_end(const std::vector<Operation>& ops, std::size_t i) {
     while (i < ops.size() && ops[i].is_gate() && !ops[i].condition) ++i;
+    return i;
+  }
+
+  /// Whether `op` belongs in a run given to Engine::apply_gates: an
+  /// unconditioned gate, or for an exact engine an unconditioned channel or
+  /// reset (deterministic maps of its state).
+  static bool joins_run(const Operation& op) {
+    if (op.condition) return false;
+    return op.is_gate() || (Engine::exact_channels && (op.kind == OpKind::channel || op.kind == OpKind::reset));
+  }
+
+  /// End of the run of operations that joins_run() starting at `i`.
+  static std::size_t run_end(const std::vector<Operation>& ops, std::size_t i) {
+    while (i < ops.size() && joins_run(ops[i])) ++i;
     return i;
   }
 
