@@ -216,17 +216,28 @@ void scatter(const std::complex<T>* chunk, const ChunkLayout& layout, index_t st
     std::memcpy(state + start + layout.runs[r], chunk + r * layout.run_length, bytes);
 }
 
-/// The mirror of a density-matrix chunk whose 2h local qubits are h row
-/// qubits (low) and the same h column qubits (high): out(c, r) = conj(in(r, c)).
+/// Writes the mirror of a density-matrix chunk straight into the state at
+/// `start` (no buffer, no second pass): the chunk's 2h local qubits are h row
+/// qubits (low) and the same h column qubits (high), and the mirror's entry
+/// (c, r) is conj(chunk(r, c)). Tiles of 8 x 8 keep the strided reads within
+/// a few cache lines; each write is a piece of one of the layout's runs.
 template <class T>
-void conjugate_transpose(const std::complex<T>* in, unsigned h, std::complex<T>* out) {
+void scatter_mirror(const std::complex<T>* chunk, unsigned h, const ChunkLayout& layout, index_t start,
+                    std::complex<T>* state) {
   const index_t side = index_t{1} << h;
-  // Tiles of 8 x 8: both sides stay within a few cache lines per tile.
   const index_t tile = std::min<index_t>(side, 8);
-  for (index_t c0 = 0; c0 < side; c0 += tile)
-    for (index_t r0 = 0; r0 < side; r0 += tile)
-      for (index_t c = c0; c < c0 + tile; ++c)
-        for (index_t r = r0; r < r0 + tile; ++r) out[c | (r << h)] = std::conj(in[r | (c << h)]);
+  // The runs are made of the lowest row qubits (the column qubits start past an outside row).
+  const index_t piece = std::min(tile, layout.run_length);
+  const auto run_bits = static_cast<unsigned>(__builtin_ctzll(layout.run_length));
+  const index_t run_mask = layout.run_length - 1;
+  for (index_t r0 = 0; r0 < side; r0 += tile)
+    for (index_t c0 = 0; c0 < side; c0 += tile)
+      for (index_t r = r0; r < r0 + tile; ++r)
+        for (index_t c1 = c0; c1 < c0 + tile; c1 += piece) {
+          const index_t j = c1 | (r << h);  // the mirror's local index
+          std::complex<T>* out = state + start + layout.runs[j >> run_bits] + (j & run_mask);
+          for (index_t c = 0; c < piece; ++c) out[c] = std::conj(chunk[r | ((c1 + c) << h)]);
+        }
 }
 
 /// The chunks a Hermitian sweep computes (ExecutorOptions::hermitian_rows):
@@ -293,8 +304,8 @@ void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const B
                            std::to_string(2 * rows) + "-qubit vector, not " + std::to_string(n));
   const auto& ks = kernels::active_kernels<T>();
   const kernels::ParallelFor one_thread(1);
-  // Per thread: the chunk, and for a Hermitian run its mirror.
-  std::vector<StateVector<T>> buffers, mirrors;
+  // Per thread: the chunk.
+  std::vector<StateVector<T>> buffers;
   for (const Stage& stage : stages) {
     if (stage.direct) {
       for (const Operation* op : stage.ops) kernels::apply_validated_gate(psi, *op, b, par);
@@ -319,12 +330,7 @@ void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const B
     const auto threads = static_cast<unsigned>(std::min<index_t>(par.threads_for(psi.size()), chunk_count));
     if (buffers.size() < threads || buffers[0].num_qubits() != local_qubits) {
       buffers.clear();
-      mirrors.clear();
       for (unsigned t = 0; t < threads; ++t) buffers.emplace_back(local_qubits);
-    }
-    if (rows != 0 && mirrors.size() < threads) {
-      mirrors.clear();
-      for (unsigned t = 0; t < threads; ++t) mirrors.emplace_back(local_qubits);
     }
     auto sweep = [&](index_t begin, index_t end, std::size_t t) {
       StateVector<T>& chunk = buffers[t];
@@ -343,8 +349,8 @@ void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const B
         detail::run_passes(ks, chunk, variants[v], one_thread);
         detail::scatter(chunk.data(), layout, start, psi.data());
         if (rows == 0 || a == b_col) continue;
-        detail::conjugate_transpose(chunk.data(), local_qubits / 2, mirrors[t].data());
-        detail::scatter(mirrors[t].data(), layout, layout.start(b_col | (a << upper.outside_rows)), psi.data());
+        detail::scatter_mirror(chunk.data(), local_qubits / 2, layout, layout.start(b_col | (a << upper.outside_rows)),
+                               psi.data());
       }
     };
 #if defined(_OPENMP)
