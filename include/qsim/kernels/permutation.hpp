@@ -21,7 +21,7 @@ namespace detail {
 
 /// For a permutation matrix (one exact 1 per column and per row, zeros
 /// elsewhere), the row of each column's 1; empty if `m` is not one (a
-/// superoperator may send two columns to one row: that is no move).
+/// non-unitary 0/1 matrix may send two columns to one row: that is no move).
 inline std::vector<unsigned> permutation_of(const Matrix& m, std::size_t dim) {
   std::vector<unsigned> row(dim, 0);
   std::vector<bool> row_taken(dim, false);

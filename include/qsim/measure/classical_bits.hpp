@@ -24,17 +24,6 @@ inline bool condition_holds(const Operation& op, const std::vector<bool>& clbits
   return true;
 }
 
-/// How many leading operations are unconditioned gates and barriers: the
-/// part of a per-shot run that is the same for every shot.
-inline std::size_t deterministic_prefix(const Circuit& c) {
-  const auto& ops = c.operations();
-  std::size_t prefix = 0;
-  while (prefix < ops.size() && (ops[prefix].is_gate() || ops[prefix].kind == OpKind::barrier) &&
-         !ops[prefix].condition)
-    ++prefix;
-  return prefix;
-}
-
 /// The count key of a sampled basis index after the measurements of
 /// operations [first, end) of a circuit, all at its end: each classical bit
 /// reads the last qubit measured into it, through that measurement's

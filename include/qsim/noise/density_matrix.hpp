@@ -226,7 +226,9 @@ class DensityMatrixSimulator {
       // every free row qubit counts.
       shape.run_qubits = std::min(shape.run_qubits, 3U);
       // The doubled stage reads twice the outside qubits and holds twice the
-      // matrices: its variants (bytes << reads) grow by 2 << reads.
+      // matrices: its variants (bytes << reads) grow by 2 << reads. A k-qubit
+      // channel's superoperator has 4^k times its placeholder's bytes, so the
+      // bound is loose there (it bounds memory, not results).
       shape.max_global_reads = 3;
       shape.max_variant_bytes >>= 4;
       // A lone gate that fits the chunk is a stage too: half its arithmetic beats two passes.
@@ -283,7 +285,9 @@ class DensityMatrixSimulator {
     }
     // The row qubits of a Hermitian chunk of an n-qubit rho: half of
     // SimulatorOptions::chunk_qubits where set. Otherwise as many as keep the
-    // threads' chunks and mirrors within half the last-level cache, but at
+    // threads' chunks and the mirrors they write within half the last-level
+    // cache (the mirrors are written straight into rho, but their lines pass
+    // through the cache as well; one row more was not measured), but at
     // least two rows outside (with one, 3/4 of the chunks are computed), and
     // never fewer than half the L2 chunk. The rows get only half of a chunk,
     // so a chunk of the L2 holds stages of few gates, while the halved
@@ -345,9 +349,8 @@ class DensityMatrixSimulator {
     }
     // A channel or reset as one operation of the doubled register: its
     // superoperator on the row and column copies of its targets. Not a
-    // unitary; the kernels take it as a diagonal or dense matrix (never as a
-    // permutation: kernels::detail::permutation_of refuses a map that sends
-    // two entries to one).
+    // unitary; the kernels inspect it as any user matrix (diagonal, a true
+    // permutation such as the channel {X}, or dense).
     static Operation superoperator_op(const Operation& op, unsigned n) {
       static const auto reset_superoperator = std::make_shared<const Matrix>(
           channels::superoperator(channels::kraus({{1, 0, 0, 0}, {0, 1, 0, 0}}, 0.0, "reset")));

@@ -11,7 +11,8 @@
 //   void apply_gate(const Operation&, State&, const Binding&) const;
 //   int measure(State&, qubit_t, Rng&) const;           (outcome, with collapse)
 //   void reset(State&, qubit_t, Rng&) const;
-//   void apply_channel(const Operation&, State&, Rng&) const;  (a noise channel)
+//   void apply_channel(const Operation&, State&, Rng&) const;  (a noise channel;
+//       an exact engine gets only conditioned channels and resets here)
 //   static constexpr bool exact_channels;  (channels and resets are deterministic:
 //       a density matrix applies them whole, a state vector draws a branch;
 //       an exact engine also has void dephase(State&, qubit_t) const)
@@ -61,7 +62,7 @@ class CircuitRunner {
         // A trajectory draws each unitary-mixture channel's branch up front, so
         // the gates and the drawn unitaries run (and fuse) as one run of gates.
         const std::size_t end = mixture_run_end(ops, i);
-        if (end > gate_run_end(ops, i)) {
+        if (end > run_end(ops, i)) {
           draw_branches(ops, i, end, rng, drawn);
           engine_.apply_gates(drawn.data(), drawn.data() + drawn.size(), psi, b);
           i = end - 1;
@@ -155,11 +156,11 @@ class CircuitRunner {
   /// once, then the rest shot by shot, each shot with its own random stream.
   Counts run_per_shot(const Circuit& c, std::uint64_t shots, std::uint64_t seed, const Binding& b) const {
     const auto& ops = c.operations();
-    const std::size_t prefix = deterministic_prefix(c);
+    const std::size_t prefix = deterministic_prefix(ops);
     State start = engine_.new_state(c.num_qubits());
     for (std::size_t i = 0; i < prefix; ++i) {
-      if (!ops[i].is_gate()) continue;
-      const std::size_t end = std::min(gate_run_end(ops, i), prefix);
+      if (!joins_run(ops[i])) continue;  // a barrier
+      const std::size_t end = std::min(run_end(ops, i), prefix);
       engine_.apply_gates(&ops[i], ops.data() + end, start, b);
       i = end - 1;
     }
@@ -190,8 +191,8 @@ class CircuitRunner {
     live.push_back({engine_.new_state(c.num_qubits()), std::vector<bool>(c.num_clbits(), false), shots, 0});
     for (std::size_t i = 0; i < tail; ++i) {
       const Operation& op = ops[i];
-      if (op.is_gate() && !op.condition) {
-        const std::size_t end = std::min(gate_run_end(ops, i), tail);
+      if (joins_run(op)) {
+        const std::size_t end = std::min(run_end(ops, i), tail);
         for (auto& br : live) engine_.apply_gates(&ops[i], ops.data() + end, br.psi, b);
         i = end - 1;
         continue;
@@ -224,18 +225,20 @@ class CircuitRunner {
     return counts;
   }
 
-  /// End of the run of unconditioned gates starting at `i`.
-  static std::size_t gate_run_end(const std::vector<Operation>& ops, std::size_t i) {
-    while (i < ops.size() && ops[i].is_gate() && !ops[i].condition) ++i;
-    return i;
-  }
-
   /// Whether `op` belongs in a run given to Engine::apply_gates: an
   /// unconditioned gate, or for an exact engine an unconditioned channel or
   /// reset (deterministic maps of its state).
   static bool joins_run(const Operation& op) {
     if (op.condition) return false;
     return op.is_gate() || (Engine::exact_channels && (op.kind == OpKind::channel || op.kind == OpKind::reset));
+  }
+
+  /// How many leading operations every shot runs alike: runs and barriers
+  /// without conditions (for an exact engine, channels and resets included).
+  static std::size_t deterministic_prefix(const std::vector<Operation>& ops) {
+    std::size_t i = 0;
+    while (i < ops.size() && (joins_run(ops[i]) || (ops[i].kind == OpKind::barrier && !ops[i].condition))) ++i;
+    return i;
   }
 
   /// End of the run of operations that joins_run() starting at `i`.
