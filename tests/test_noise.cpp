@@ -408,8 +408,9 @@ TEST_CASE("Hermitian blocking: automatic and default chunk sizes, its cost and c
   off.cache_blocking = qsim::CacheBlocking::off;
   const auto got = qsim::DensityMatrixSimulator<double>(automatic).density_matrix(c);
   const auto plain = qsim::DensityMatrixSimulator<double>(off).density_matrix(c);
-  CHECK(max_diff(got, reference_rho(c)) < 1e-10);
-  CHECK(max_diff(plain, reference_rho(c)) < 1e-10);
+  const Mat expected = reference_rho(c);
+  CHECK(max_diff(got, expected) < 1e-10);
+  CHECK(max_diff(plain, expected) < 1e-10);
   // Channels in the runs: the cost model prices their superoperators with the gates.
   qsim::Circuit noisy(n);
   for (const auto& op : c.operations()) {
@@ -419,7 +420,14 @@ TEST_CASE("Hermitian blocking: automatic and default chunk sizes, its cost and c
     else
       noisy.phase_damping(0.1, op.targets.back());
   }
-  CHECK(max_diff(qsim::DensityMatrixSimulator<double>(automatic).density_matrix(noisy), reference_rho(noisy)) < 1e-10);
+  // Against the unblocked run (checked against the dense reference above), which is cheaper to get at 7 qubits.
+  const auto noisy_auto = qsim::DensityMatrixSimulator<double>(automatic).density_matrix(noisy);
+  const auto noisy_plain = qsim::DensityMatrixSimulator<double>(off).density_matrix(noisy);
+  double noisy_worst = 0;
+  for (qsim::index_t i = 0; i < noisy_auto.vectorised().size(); ++i)
+    noisy_worst = std::max(noisy_worst, std::abs(noisy_auto.vectorised()[i] - noisy_plain.vectorised()[i]));
+  CHECK(noisy_worst < 1e-12);
+  CHECK(noisy_auto.purity() < 0.99);  // the channels did act
 
   // Default chunk sizes (chunk_qubits = 0): in double the rows get half the L2 chunk here, one outside.
   qsim::SimulatorOptions on;
