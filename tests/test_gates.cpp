@@ -145,6 +145,32 @@ TEST_CASE("library gate matrices equal the textbook definitions", "[gates]") {
   CHECK(same(qsim::gate_matrix(qsim::GateId::rz, {t}), std::polar(1.0, -t / 2) * ref::phase(t)));
 }
 
+TEST_CASE("gate matrices stay unitary for angles of very different sizes", "[gates]") {
+  // phi + lambda rounds to lambda when lambda is 1e300: a matrix formed from the
+  // rounded sum is no longer unitary (found by fuzz_api on cu).
+  const std::vector<double> angles{7.125, -1.875, 1e300, -1e300, 3e17, 0.5};
+  for (unsigned id = 0; id < qsim::num_gate_ids; ++id) {
+    const auto gate = static_cast<qsim::GateId>(id);
+    const qsim::GateInfo& info = qsim::gate_info(gate);
+    if (info.matrix == nullptr) continue;
+    const unsigned count = info.num_params == 3 ? 4 : info.num_params;  // u also takes Qiskit's global phase
+    std::size_t combinations = 1;
+    for (unsigned j = 0; j < count; ++j) combinations *= angles.size();
+    for (std::size_t pick = 0; pick < combinations; ++pick) {  // every choice of angles: digit j picks angle j
+      std::vector<double> a;
+      for (std::size_t j = 0, rest = pick; j < count; ++j, rest /= angles.size())
+        a.push_back(angles[rest % angles.size()]);
+      const qsim::Matrix m = qsim::gate_matrix(gate, a);
+      const auto dim = static_cast<Eigen::Index>(std::llround(std::sqrt(static_cast<double>(m.size()))));
+      Mat u(dim, dim);
+      for (Eigen::Index r = 0; r < dim; ++r)
+        for (Eigen::Index c = 0; c < dim; ++c) u(r, c) = m[static_cast<std::size_t>(r * dim + c)];
+      INFO(info.name << " angle pick " << pick);
+      CHECK((u.adjoint() * u - Mat::Identity(dim, dim)).cwiseAbs().maxCoeff() < 1e-14);
+    }
+  }
+}
+
 TEST_CASE("bit order is Qiskit's: qubit 0 is the rightmost character", "[gates][order]") {
   qsim::Simulator<double> sim;
   qsim::Circuit c0(3);

@@ -160,7 +160,10 @@ inline const GateInfo gate_table[] = {
      [](const std::vector<double>& a) -> Matrix {
        const double co = std::cos(a[0] / 2), si = std::sin(a[0] / 2);
        const cd g = a.size() > 3 ? std::polar(1.0, a[3]) : cd(1.0);
-       return {g * co, -g * std::polar(si, a[2]), g * std::polar(si, a[1]), g * std::polar(co, a[1] + a[2])};
+       // e^{i(phi+lambda)} as a product: phi + lambda rounds when the angles differ
+       // greatly in size, and the matrix would no longer be unitary.
+       const cd e_phi = std::polar(1.0, a[1]), e_lambda = std::polar(1.0, a[2]);
+       return {g * co, -g * si * e_lambda, g * si * e_phi, g * co * (e_phi * e_lambda)};
      }},
     {GateId::swap, "swap", 2, 0, GateClass::permutation, AngleRule::none, InverseRule::partner, GateId::swap,
      [](const std::vector<double>&) -> Matrix { return {1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1}; }},
