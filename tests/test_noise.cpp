@@ -110,6 +110,15 @@ double max_diff(const qsim::DensityMatrix<T>& rho, const Mat& expected) {
   return worst;
 }
 
+// Largest entry-by-entry difference of two density matrices of one size.
+template <class T>
+double max_diff(const qsim::DensityMatrix<T>& a, const qsim::DensityMatrix<T>& b) {
+  double worst = 0;
+  for (qsim::index_t i = 0; i < a.vectorised().size(); ++i)
+    worst = std::max(worst, static_cast<double>(std::abs(a.vectorised()[i] - b.vectorised()[i])));
+  return worst;
+}
+
 // Probabilities as count keys (qubit n-1 leftmost), zero entries left out.
 std::map<std::string, double> as_keys(const std::vector<double>& p, unsigned n) {
   std::map<std::string, double> out;
@@ -423,10 +432,7 @@ TEST_CASE("Hermitian blocking: automatic and default chunk sizes, its cost and c
   // Against the unblocked run (checked against the dense reference above), which is cheaper to get at 7 qubits.
   const auto noisy_auto = qsim::DensityMatrixSimulator<double>(automatic).density_matrix(noisy);
   const auto noisy_plain = qsim::DensityMatrixSimulator<double>(off).density_matrix(noisy);
-  double noisy_worst = 0;
-  for (qsim::index_t i = 0; i < noisy_auto.vectorised().size(); ++i)
-    noisy_worst = std::max(noisy_worst, std::abs(noisy_auto.vectorised()[i] - noisy_plain.vectorised()[i]));
-  CHECK(noisy_worst < 1e-12);
+  CHECK(max_diff(noisy_auto, noisy_plain) < 1e-12);
   CHECK(noisy_auto.purity() < 0.99);  // the channels did act
 
   // Default chunk sizes (chunk_qubits = 0): in double the rows get half the L2 chunk here, one outside.
@@ -439,10 +445,7 @@ TEST_CASE("Hermitian blocking: automatic and default chunk sizes, its cost and c
   }
   const auto blocked_rho = qsim::DensityMatrixSimulator<double>(on).density_matrix(wide);
   const auto plain_rho = qsim::DensityMatrixSimulator<double>(off).density_matrix(wide);
-  double worst = 0;
-  for (qsim::index_t i = 0; i < blocked_rho.vectorised().size(); ++i)
-    worst = std::max(worst, std::abs(blocked_rho.vectorised()[i] - plain_rho.vectorised()[i]));
-  CHECK(worst < 1e-12);
+  CHECK(max_diff(blocked_rho, plain_rho) < 1e-12);
 
   const auto& ops = c.operations();
   // Chunk i of a Hermitian sweep: every (a, b) with a <= b exactly once.
