@@ -7,7 +7,8 @@
 #   portable   no -march=native for the tests either, the library tests only (examples and qsim-run run in
 #              the other two; the prebuilt kernels still pick their build at run
 #              time; test_kernels_header_only runs the SSE2 kernels compiled into the test)
-#   fuzz       the libFuzzer targets (clang: OpenQASM, qsim-run arguments, C++ API), 30 s each
+#   fuzz       the libFuzzer targets (clang: OpenQASM, qsim-run arguments, C++ API), 30 s each, with a
+#              fixed seed (QSIM_FUZZ_SEED, default 1) so that a run's search and its verdict repeat
 # Each build runs ctest; native also runs each benchmark row kind once on small n. Build folders: build-test-<name>. Pass build names to run a subset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ for b in "${builds[@]}"; do
     sanitize) flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" -DQSIM_SANITIZE=ON -DQSIM_BUILD_BENCH=OFF) ;;
     portable) flags=(-DCMAKE_BUILD_TYPE=Release -DQSIM_NATIVE=OFF -DQSIM_BUILD_BENCH=OFF -DQSIM_BUILD_PYTHON=OFF
                      -DQSIM_BUILD_EXAMPLES=OFF -DQSIM_BUILD_CLI=OFF) ;;
-    fuzz) echo "=== build: fuzz"; bash tests/fuzz/run_fuzz.sh 30 build-test-fuzz; continue ;;
+    fuzz) echo "=== build: fuzz"; QSIM_FUZZ_SEED=${QSIM_FUZZ_SEED:-1} bash tests/fuzz/run_fuzz.sh 30 build-test-fuzz; continue ;;
     *) echo "unknown build '$b' (native, sanitize, portable, fuzz)" >&2; exit 2 ;;
   esac
   echo "=== build: $b"

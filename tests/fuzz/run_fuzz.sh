@@ -7,6 +7,9 @@
 # New inputs go to scratch folders, never into the committed corpora. A
 # finding (crash, leak, timeout, property violation) exits non-zero and leaves
 # the input as crash-*/leak-*/timeout-* in the build folder.
+# QSIM_FUZZ_SEED fixes libFuzzer's random seed (the test suite sets it, so a
+# CI run repeats the same search and a finding reproduces); unset, every run
+# explores anew, which is what a long hunt wants.
 # Usage: bash tests/fuzz/run_fuzz.sh [SECONDS] [BUILD_DIR] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -59,6 +62,7 @@ for t in "${targets[@]}"; do
   [ "$t" = qasm ] || corpus="$root/tests/fuzz/corpus_$t"
   extra=()
   [ "$t" = qasm ] && extra=(-dict="$root/tests/fuzz/qasm.dict")
+  [ -n "${QSIM_FUZZ_SEED:-}" ] && extra+=(-seed="$QSIM_FUZZ_SEED")
   mkdir -p "scratch-$t"
   echo "=== fuzz target $t: ${seconds} s"
   UBSAN_OPTIONS=print_stacktrace=1 ./fuzz_"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
