@@ -14,8 +14,8 @@ namespace ml {
 
 /**
  * dU/d(angle j) of a base gate's matrix (same layout as gate_matrix), exact.
- * By the gate table's AngleRule: rotations exp(-i t G / 2) (and U's theta)
- * satisfy dU/dt = U(t + pi) / 2; the phase angles of P and U (phi, lambda,
+ * By the gate table's AngleRule: rotations exp(-i t G / 2) satisfy
+ * dU/dt = R(pi) U(t) / 2 and U's theta dU/dt = U(t + pi) / 2; the phase angles of P and U (phi, lambda,
  * gamma) only multiply some entries by e^{i angle}, so their derivative is
  * those entries times i.
  */
@@ -24,7 +24,15 @@ inline Matrix gate_matrix_derivative(GateId id, const std::vector<double>& angle
   if (j >= angles.size())
     throw invalid_argument("gate " + gate_name(id) + " has no angle " + std::to_string(j) + " to differentiate");
   const AngleRule rule = gate_info(id).angles;
-  if (rule == AngleRule::rotation || (rule == AngleRule::u && j == 0)) {
+  if (rule == AngleRule::rotation) {
+    // dU/dt = R(pi) U(t) / 2 = -i G U(t) / 2: U(t + pi) / 2 in exact arithmetic,
+    // but t + pi rounds to t for large t (1e17: doubles there are 16 apart).
+    const std::size_t dim = std::size_t{1} << gate_info(id).num_targets;
+    Matrix m = multiply(gate_matrix(id, {qsim::detail::pi}), gate_matrix(id, angles), dim);
+    for (auto& v : m) v *= 0.5;
+    return m;
+  }
+  if (rule == AngleRule::u && j == 0) {
     std::vector<double> shifted = angles;
     shifted[j] += qsim::detail::pi;
     Matrix m = gate_matrix(id, shifted);

@@ -192,17 +192,17 @@ class Program {
   /// factors' matrices for b.
   static std::vector<Matrix> derivatives(const ProgramStep& s, const Binding& b, const std::vector<Matrix>& f) {
     const std::size_t dim = s.dim();
-    std::vector<Matrix> out;
-    out.reserve(s.slots.size());
+    std::vector<Matrix> out(s.slots.size());
+    Matrix after;  // A: the product of the factors after the current one (none yet: the identity)
     std::vector<double> angles;
-    for (const auto& slot : s.slots) {
-      const Operation& op = s.factors[slot.factor];
-      angles.clear();
-      for (const auto& p : op.params) angles.push_back(p.value(b));
-      Matrix m = multiply(gate_matrix_derivative(op.gate, angles, slot.angle), adjoint(f[slot.factor], dim), dim);
-      for (std::size_t g = slot.factor + 1; g < f.size(); ++g)
-        m = multiply(multiply(f[g], m, dim), adjoint(f[g], dim), dim);
-      out.push_back(std::move(m));
+    std::size_t j = s.slots.size();
+    for (std::size_t g = f.size(); g-- > 0 && j > 0;) {
+      for (; j > 0 && s.slots[j - 1].factor == g; --j) {
+        Matrix m = derivative_times_adjoint(s.factors[g], s.slots[j - 1].angle, f[g], b, angles);
+        if (!after.empty()) m = multiply(multiply(after, m, dim), adjoint(after, dim), dim);
+        out[j - 1] = std::move(m);
+      }
+      after = after.empty() ? f[g] : multiply(after, f[g], dim);
     }
     return out;
   }
@@ -211,6 +211,33 @@ class Program {
   }
 
  private:
+  /// dF/d(angle) F^dagger of one factor F (matrix `f`). For a rotation
+  /// exp(-i t G / 2) it is -i G / 2 = R(pi) / 2 and for a phase diag(0, i),
+  /// whatever the angle: no shifted matrix to build, no rounding from the angle.
+  static Matrix derivative_times_adjoint(const Operation& op, std::size_t angle, const Matrix& f, const Binding& b,
+                                         std::vector<double>& angles) {
+    const AngleRule rule = gate_info(op.gate).angles;
+    if (rule == AngleRule::rotation) return rotation_generators()[static_cast<std::size_t>(op.gate)];
+    if (rule == AngleRule::phase) return {0.0, 0.0, 0.0, std::complex<double>(0, 1)};
+    angles.clear();
+    for (const auto& p : op.params) angles.push_back(p.value(b));
+    const std::size_t dim = std::size_t{1} << op.targets.size();
+    return multiply(gate_matrix_derivative(op.gate, angles, angle), adjoint(f, dim), dim);
+  }
+  /// -i G / 2 = R(pi) / 2 of every rotation gate R(t) = exp(-i t G / 2), by GateId.
+  static const std::vector<Matrix>& rotation_generators() {
+    static const std::vector<Matrix> table = [] {
+      std::vector<Matrix> t(num_gate_ids);
+      for (unsigned id = 0; id < num_gate_ids; ++id) {
+        const auto gate = static_cast<GateId>(id);
+        if (gate_info(gate).angles != AngleRule::rotation) continue;
+        t[id] = gate_matrix(gate, {qsim::detail::pi});
+        for (auto& v : t[id]) v *= 0.5;
+      }
+      return t;
+    }();
+    return table;
+  }
   static bool reads_feature(const Operation& op) {
     for (const auto& p : op.params)
       if (p.reads(Param::Source::feature)) return true;
