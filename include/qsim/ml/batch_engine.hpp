@@ -155,7 +155,7 @@ class BatchEngine {
         (count + kernels::batch_lane_multiple - 1) / kernels::batch_lane_multiple * kernels::batch_lane_multiple;
     const std::size_t lanes = blk.lanes, size = std::size_t{1} << n_;
     blk.state = values_->take(2 * size * lanes);
-    blk.lane_matrices = values_->take(lane_values_ * lanes);
+    blk.lane_matrices = values_->take_uninitialized(lane_values_ * lanes);  // every per-sample step writes its lanes
     T* re = blk.state.data();
     T* im = re + size * lanes;
     if (program_.embedding()) {
@@ -167,7 +167,7 @@ class BatchEngine {
     } else {
       std::fill(re, re + lanes, T(1));
     }
-    std::vector<T> scratch = values_->take(2 * max_dim_ * lanes);
+    std::vector<T> scratch = values_->take_uninitialized(2 * max_dim_ * lanes);
     const auto& steps = program_.steps();
     for (std::size_t i = 0; i < steps.size(); ++i) {
       const ProgramStep& s = steps[i];
@@ -210,7 +210,8 @@ class BatchEngine {
     const std::size_t lanes = blk.lanes, size = std::size_t{1} << n_, first = blk.first;
     T* re = blk.state.data();
     T* im = re + size * lanes;
-    std::vector<T> lam = values_->take(2 * size * lanes), weights = values_->take(2 * terms_.x.size() * lanes);
+    std::vector<T> lam = values_->take_uninitialized(2 * size * lanes),
+                   weights = values_->take(2 * terms_.x.size() * lanes);
     for (std::size_t t = 0; t < terms_.x.size(); ++t)
       for (std::size_t b = 0; b < blk.count; ++b) {
         const std::complex<double> v =
@@ -222,8 +223,11 @@ class BatchEngine {
     T* lim = lre + size * lanes;
     kb.apply_pauli_strings(re, im, lre, lim, n_, lanes, terms_.x.data(), terms_.z.data(), weights.data(),
                            terms_.x.size());
-    std::vector<T> udag = values_->take(2 * max_dim_ * max_dim_ * lanes), scratch = values_->take(2 * max_dim_ * lanes);
-    std::vector<double> rho = doubles_->take(2 * max_dim_ * max_dim_ * lanes), grad = doubles_->take(lanes);
+    std::vector<T> udag = values_->take_uninitialized(2 * max_dim_ * max_dim_ * lanes),
+                   scratch = values_->take_uninitialized(2 * max_dim_ * lanes);
+    // lam is written whole by apply_pauli_strings; rho and grad are cleared before each use.
+    std::vector<double> rho = doubles_->take_uninitialized(2 * max_dim_ * max_dim_ * lanes),
+                        grad = doubles_->take_uninitialized(lanes);
     const auto& steps = program_.steps();
     for (std::size_t i = steps.size(); i-- > 0;) {
       const ProgramStep& s = steps[i];

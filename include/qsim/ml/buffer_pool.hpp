@@ -26,20 +26,16 @@ class BufferPool {
 
   /// A buffer of `n` values, zero.
   std::vector<T> take(std::size_t n) {
-    std::vector<T> v;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      // The smallest buffer that holds n values.
-      auto best = free_.end();
-      for (auto it = free_.begin(); it != free_.end(); ++it)
-        if (it->capacity() >= n && (best == free_.end() || it->capacity() < best->capacity())) best = it;
-      if (best != free_.end()) {
-        bytes_ -= best->capacity() * sizeof(T);
-        v = std::move(*best);
-        free_.erase(best);
-      }
-    }
+    std::vector<T> v = reuse(n);
     v.assign(n, T(0));
+    return v;
+  }
+
+  /// A buffer of `n` values whose contents are unspecified (a workspace the
+  /// caller writes before it reads): a reused buffer is not cleared again.
+  std::vector<T> take_uninitialized(std::size_t n) {
+    std::vector<T> v = reuse(n);
+    v.resize(n);
     return v;
   }
 
@@ -49,12 +45,26 @@ class BufferPool {
     if (size == 0) return;
     std::lock_guard<std::mutex> lock(mutex_);
     if (free_.size() >= max_buffers || bytes_ + size > max_bytes) return;
-    v.clear();
     bytes_ += size;
     free_.push_back(std::move(v));
   }
 
  private:
+  // The smallest free buffer that holds n values (its old contents), or an empty one.
+  std::vector<T> reuse(std::size_t n) {
+    std::vector<T> v;
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto best = free_.end();
+    for (auto it = free_.begin(); it != free_.end(); ++it)
+      if (it->capacity() >= n && (best == free_.end() || it->capacity() < best->capacity())) best = it;
+    if (best != free_.end()) {
+      bytes_ -= best->capacity() * sizeof(T);
+      v = std::move(*best);
+      free_.erase(best);
+    }
+    return v;
+  }
+
   std::mutex mutex_;
   std::vector<std::vector<T>> free_;
   std::size_t bytes_ = 0;
