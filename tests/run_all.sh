@@ -8,7 +8,7 @@
 #              the other two; the prebuilt kernels still pick their build at run
 #              time; test_kernels_header_only runs the SSE2 kernels compiled into the test)
 #   fuzz       the libFuzzer targets (clang: OpenQASM, qsim-run arguments, C++ API), 30 s each, with a
-#              fixed seed (QSIM_FUZZ_SEED, default 1) so that a run's search and its verdict repeat
+#              fixed seed (QSIM_FUZZ_SEED, default 1): the same search every run, not a lottery
 # Each build runs ctest; native also runs each benchmark row kind once on small n. Build folders: build-test-<name>. Pass build names to run a subset.
 set -euo pipefail
 cd "$(dirname "$0")/.."

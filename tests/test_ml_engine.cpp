@@ -183,23 +183,30 @@ TEST_CASE("expectation_values over a batch equals one simulation per row", "[ml]
 
 TEST_CASE("the engines' gradients hold at angles where t + pi rounds to t", "[ml][engine]") {
   // d/dt <Z> after RX(t) |0> is -sin t, and after RZ(s) RX(t) RZ(u) (a fused
-  // Rot step) as well. A derivative formed as U(t + pi) / 2 loses pi at
-  // t = 1e17 (the spacing of doubles there is 16); -i G / 2 does not.
+  // Rot step) as well, and after U(t, phi, lambda) |0> too. A derivative
+  // formed as U(t + pi) / 2 loses pi at t = 1e17 (doubles there are 16 apart).
   const double t = 1e17;
-  qsim::Circuit c(1);
-  c.rz(qsim::weight(1), 0).rx(qsim::weight(0), 0).rz(qsim::weight(2), 0).ry(qsim::feature(0), 0);
   const std::vector<qsim::ml::PauliSum> z{{{1.0, "Z0"}}};
-  for (auto engine : {qsim::ml::Engine::batched, qsim::ml::Engine::per_sample, qsim::ml::Engine::reference}) {
-    qsim::ml::LayerOptions o;
-    o.engine = engine;
-    qsim::ml::QuantumLayer<double> layer(c, z, o);
-    layer.set_weights(Eigen::Vector3d(t, 0.4, -0.3));
-    const Eigen::MatrixXd x = Eigen::MatrixXd::Zero(3, 1);  // RY(0) after the Rot: <Z> = cos t
-    const Eigen::MatrixXd y = layer.forward(x);
-    CHECK(y(0, 0) == Approx(std::cos(t)).margin(1e-12));
-    layer.backward(Eigen::MatrixXd::Ones(3, 1));
-    CHECK(layer.weight_gradient()(0) == Approx(-3 * std::sin(t)).margin(1e-11));
-    CHECK(std::abs(layer.weight_gradient()(1)) < 1e-12);  // RZ on |0> and before a Z readout: no effect
-    CHECK(std::abs(layer.weight_gradient()(2)) < 1e-12);
+  const auto near = [](double a, double b) { return std::abs(a - b) < 1e-11; };
+  for (int gate = 0; gate < 2; ++gate) {
+    qsim::Circuit c(1);
+    if (gate == 0)
+      c.rz(qsim::weight(1), 0).rx(qsim::weight(0), 0).rz(qsim::weight(2), 0).ry(qsim::feature(0), 0);
+    else
+      c.u(qsim::weight(0), qsim::weight(1), qsim::weight(2), 0).ry(qsim::feature(0), 0);
+    for (auto engine : {qsim::ml::Engine::batched, qsim::ml::Engine::per_sample, qsim::ml::Engine::reference}) {
+      qsim::ml::LayerOptions o;
+      o.engine = engine;
+      qsim::ml::QuantumLayer<double> layer(c, z, o);
+      layer.set_weights(Eigen::Vector3d(t, 0.4, -0.3));
+      const Eigen::MatrixXd x = Eigen::MatrixXd::Zero(3, 1);  // RY(0) last: <Z> = cos t
+      INFO("circuit " << gate << ", engine " << static_cast<int>(engine));
+      const Eigen::MatrixXd y = layer.forward(x);
+      CHECK(near(y(0, 0), std::cos(t)));
+      layer.backward(Eigen::MatrixXd::Ones(3, 1));
+      CHECK(near(layer.weight_gradient()(0), -3 * std::sin(t)));
+      CHECK(std::abs(layer.weight_gradient()(1)) < 1e-12);  // phases before or after a Z readout: no effect
+      CHECK(std::abs(layer.weight_gradient()(2)) < 1e-12);
+    }
   }
 }

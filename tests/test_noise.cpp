@@ -101,21 +101,29 @@ std::vector<qsim::Matrix> random_kraus(int k, int env, std::mt19937_64& rng) {
 
 template <class T>
 double max_diff(const qsim::DensityMatrix<T>& rho, const Mat& expected) {
+  REQUIRE(static_cast<Eigen::Index>(rho.dim()) == expected.rows());
   double worst = 0;
   for (Eigen::Index r = 0; r < expected.rows(); ++r)
-    for (Eigen::Index col = 0; col < expected.cols(); ++col)
-      worst = std::max(
-          worst, std::abs(std::complex<double>(rho.at(static_cast<qsim::index_t>(r), static_cast<qsim::index_t>(col))) -
-                          expected(r, col)));
+    for (Eigen::Index col = 0; col < expected.cols(); ++col) {
+      const double d =
+          std::abs(std::complex<double>(rho.at(static_cast<qsim::index_t>(r), static_cast<qsim::index_t>(col))) -
+                   expected(r, col));
+      if (std::isnan(d)) return d;  // NaN fails every "<" check
+      worst = std::max(worst, d);
+    }
   return worst;
 }
 
 // Largest entry-by-entry difference of two density matrices of one size.
 template <class T>
 double max_diff(const qsim::DensityMatrix<T>& a, const qsim::DensityMatrix<T>& b) {
+  REQUIRE(a.vectorised().size() == b.vectorised().size());
   double worst = 0;
-  for (qsim::index_t i = 0; i < a.vectorised().size(); ++i)
-    worst = std::max(worst, static_cast<double>(std::abs(a.vectorised()[i] - b.vectorised()[i])));
+  for (qsim::index_t i = 0; i < a.vectorised().size(); ++i) {
+    const double d = std::abs(a.vectorised()[i] - b.vectorised()[i]);
+    if (std::isnan(d)) return d;  // NaN fails every "<" check
+    worst = std::max(worst, d);
+  }
   return worst;
 }
 

@@ -7,9 +7,12 @@
 # New inputs go to scratch folders, never into the committed corpora. A
 # finding (crash, leak, timeout, property violation) exits non-zero and leaves
 # the input as crash-*/leak-*/timeout-* in the build folder.
-# QSIM_FUZZ_SEED fixes libFuzzer's random seed (the test suite sets it, so a
-# CI run repeats the same search and a finding reproduces); unset, every run
-# explores anew, which is what a long hunt wants.
+# QSIM_FUZZ_SEED (a positive number) fixes libFuzzer's random seed and starts
+# from the committed corpus alone (the scratch folder is emptied): every run
+# makes the same search, and a faster or slower machine only goes further or
+# less far along it. The test suite sets it, so a CI verdict does not hang on
+# a lucky draw. Unset (or 0), every run explores anew from what earlier runs
+# kept, which is what a long hunt wants; the log names the seed it drew.
 # Usage: bash tests/fuzz/run_fuzz.sh [SECONDS] [BUILD_DIR] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -63,6 +66,7 @@ for t in "${targets[@]}"; do
   extra=()
   [ "$t" = qasm ] && extra=(-dict="$root/tests/fuzz/qasm.dict")
   [ -n "${QSIM_FUZZ_SEED:-}" ] && extra+=(-seed="$QSIM_FUZZ_SEED")
+  [ -n "${QSIM_FUZZ_SEED:-}" ] && [ "$QSIM_FUZZ_SEED" != 0 ] && rm -rf "scratch-$t"
   mkdir -p "scratch-$t"
   echo "=== fuzz target $t: ${seconds} s"
   UBSAN_OPTIONS=print_stacktrace=1 ./fuzz_"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \

@@ -58,9 +58,10 @@ enum class GateClass : unsigned char {
 /// How dU/d(angle) is formed (ml/gate_derivative.hpp).
 enum class AngleRule : unsigned char {
   none,      // no angles
-  rotation,  // U = exp(-i t G / 2) with G^2 = 1: dU/dt = U(t + pi) / 2
+  rotation,  // U = exp(-i t G / 2) with G^2 = 1: dU/dt = -i G U / 2 = R(pi) U / 2
   phase,     // P(l) = diag(1, e^{il}): dU/dl = i e^{il} on the last entry
-  u          // theta by the rotation rule; phi, lambda, gamma multiply some entries by e^{i angle}
+  u          // U = g P(phi) RY(theta) P(lambda): theta through RY's generator; phi, lambda, gamma multiply
+             // some entries by e^{i angle}
 };
 
 /// How a gate's inverse is written (circuit/algebra.hpp).

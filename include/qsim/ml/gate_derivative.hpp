@@ -1,4 +1,5 @@
 #pragma once
+#include <cmath>
 #include <complex>
 #include <cstddef>
 #include <string>
@@ -15,7 +16,7 @@ namespace ml {
 /**
  * dU/d(angle j) of a base gate's matrix (same layout as gate_matrix), exact.
  * By the gate table's AngleRule: rotations exp(-i t G / 2) satisfy
- * dU/dt = R(pi) U(t) / 2 and U's theta dU/dt = U(t + pi) / 2; the phase angles of P and U (phi, lambda,
+ * dU/dt = R(pi) U(t) / 2, U's theta is differentiated entry by entry; the phase angles of P and U (phi, lambda,
  * gamma) only multiply some entries by e^{i angle}, so their derivative is
  * those entries times i.
  */
@@ -33,11 +34,12 @@ inline Matrix gate_matrix_derivative(GateId id, const std::vector<double>& angle
     return m;
   }
   if (rule == AngleRule::u && j == 0) {
-    std::vector<double> shifted = angles;
-    shifted[j] += qsim::detail::pi;
-    Matrix m = gate_matrix(id, shifted);
-    for (auto& v : m) v *= 0.5;
-    return m;
+    // d/dtheta of g [[c, -e^{il} s], [e^{ip} s, e^{ip} e^{il} c]], c = cos(theta/2), s = sin(theta/2),
+    // written out (U(theta + pi) / 2 rounds as above).
+    const double c = std::cos(angles[0] / 2) / 2, s = std::sin(angles[0] / 2) / 2;
+    const std::complex<double> g = angles.size() > 3 ? std::polar(1.0, angles[3]) : 1.0;
+    const std::complex<double> e_phi = std::polar(1.0, angles[1]), e_lambda = std::polar(1.0, angles[2]);
+    return {-g * s, -g * c * e_lambda, g * c * e_phi, -g * s * (e_phi * e_lambda)};
   }
   if (rule == AngleRule::u) {
     Matrix m = gate_matrix(id, angles);

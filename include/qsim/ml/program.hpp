@@ -189,7 +189,8 @@ class Program {
   /// For every slot, M = (dU/d angle) U^dagger, so that the gradient of
   /// <lam|psi> at the state after the step is 2 Re <lam|M|psi>: with U =
   /// A F B and F the slot's factor, M = A (dF F^dagger) A^dagger. `f`: the
-  /// factors' matrices for b.
+  /// factors' matrices for b. The slots are in factor order (add_factor
+  /// appends them so): A is formed once, walking the factors from the last.
   static std::vector<Matrix> derivatives(const ProgramStep& s, const Binding& b, const std::vector<Matrix>& f) {
     const std::size_t dim = s.dim();
     std::vector<Matrix> out(s.slots.size());
@@ -219,6 +220,10 @@ class Program {
     const AngleRule rule = gate_info(op.gate).angles;
     if (rule == AngleRule::rotation) return rotation_generators()[static_cast<std::size_t>(op.gate)];
     if (rule == AngleRule::phase) return {0.0, 0.0, 0.0, std::complex<double>(0, 1)};
+    if (rule == AngleRule::u && angle == 0) {  // U = g P(phi) RY(theta) P(lambda): P(phi) (-i Y / 2) P(phi)^dagger
+      const std::complex<double> e_phi = std::polar(1.0, op.params[1].value(b));
+      return {0.0, -std::conj(e_phi) / 2.0, e_phi / 2.0, 0.0};
+    }
     angles.clear();
     for (const auto& p : op.params) angles.push_back(p.value(b));
     const std::size_t dim = std::size_t{1} << op.targets.size();
@@ -231,8 +236,11 @@ class Program {
       for (unsigned id = 0; id < num_gate_ids; ++id) {
         const auto gate = static_cast<GateId>(id);
         if (gate_info(gate).angles != AngleRule::rotation) continue;
+        // R(pi) = -i G up to cos(pi / 2) = 6e-17 on the diagonal: rounded off, so M is exactly anti-Hermitian.
         t[id] = gate_matrix(gate, {qsim::detail::pi});
-        for (auto& v : t[id]) v *= 0.5;
+        for (auto& v : t[id])
+          v = 0.5 * std::complex<double>(std::abs(v.real()) < 1e-12 ? 0.0 : v.real(),
+                                         std::abs(v.imag()) < 1e-12 ? 0.0 : v.imag());
       }
       return t;
     }();
