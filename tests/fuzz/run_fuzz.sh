@@ -65,8 +65,10 @@ for t in "${targets[@]}"; do
   [ "$t" = qasm ] || corpus="$root/tests/fuzz/corpus_$t"
   extra=()
   [ "$t" = qasm ] && extra=(-dict="$root/tests/fuzz/qasm.dict")
-  [ -n "${QSIM_FUZZ_SEED:-}" ] && extra+=(-seed="$QSIM_FUZZ_SEED")
-  [ -n "${QSIM_FUZZ_SEED:-}" ] && [ "$QSIM_FUZZ_SEED" != 0 ] && rm -rf "scratch-$t"
+  if [ -n "${QSIM_FUZZ_SEED:-}" ]; then
+    extra+=(-seed="$QSIM_FUZZ_SEED")
+    [ "$QSIM_FUZZ_SEED" = 0 ] || rm -rf "scratch-$t"
+  fi
   mkdir -p "scratch-$t"
   echo "=== fuzz target $t: ${seconds} s"
   UBSAN_OPTIONS=print_stacktrace=1 ./fuzz_"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \

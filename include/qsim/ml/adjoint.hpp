@@ -161,7 +161,7 @@ void adjoint_sweep(const Circuit& c, const Binding& b, StateVector<T>& psi, Stat
     for (const auto& p : op.params) angles.push_back(p.value(b));
     for (std::size_t j = 0; j < op.params.size() && !op.embedding; ++j) {
       if (!op.params[j].is_trainable()) continue;
-      derivs.push_back(multiply(gate_matrix_derivative(op.gate, angles, j), u_dag, dim));
+      derivs.push_back(gate_derivative_times_adjoint(op.gate, angles, j, u, dim));
       slots.push_back(&op.params[j]);
     }
     double acc[4] = {0, 0, 0, 0};

@@ -210,6 +210,7 @@ class BatchEngine {
     const std::size_t lanes = blk.lanes, size = std::size_t{1} << n_, first = blk.first;
     T* re = blk.state.data();
     T* im = re + size * lanes;
+    // lam is written whole by apply_pauli_strings; weights' padding lanes must read 0.
     std::vector<T> lam = values_->take_uninitialized(2 * size * lanes),
                    weights = values_->take(2 * terms_.x.size() * lanes);
     for (std::size_t t = 0; t < terms_.x.size(); ++t)
@@ -225,7 +226,7 @@ class BatchEngine {
                            terms_.x.size());
     std::vector<T> udag = values_->take_uninitialized(2 * max_dim_ * max_dim_ * lanes),
                    scratch = values_->take_uninitialized(2 * max_dim_ * lanes);
-    // lam is written whole by apply_pauli_strings; rho and grad are cleared before each use.
+    // rho and grad are cleared before each use.
     std::vector<double> rho = doubles_->take_uninitialized(2 * max_dim_ * max_dim_ * lanes),
                         grad = doubles_->take_uninitialized(lanes);
     const auto& steps = program_.steps();

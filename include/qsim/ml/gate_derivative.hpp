@@ -13,6 +13,26 @@
 QSIM_BEGIN_NAMESPACE
 namespace ml {
 
+/// -i G / 2 = R(pi) / 2 of a rotation gate R(t) = exp(-i t G / 2), so that
+/// dR/dt = generator R(t). R(pi)'s diagonal holds cos(pi / 2) = 6e-17, rounded
+/// off: the generator is exactly anti-Hermitian.
+inline const Matrix& rotation_generator(GateId id) {
+  static const std::vector<Matrix> table = [] {
+    std::vector<Matrix> t(num_gate_ids);
+    for (unsigned g = 0; g < num_gate_ids; ++g) {
+      if (gate_info(static_cast<GateId>(g)).angles != AngleRule::rotation) continue;
+      t[g] = gate_matrix(static_cast<GateId>(g), {qsim::detail::pi});
+      for (auto& v : t[g])
+        v = 0.5 * std::complex<double>(std::abs(v.real()) < 1e-12 ? 0.0 : v.real(),
+                                       std::abs(v.imag()) < 1e-12 ? 0.0 : v.imag());
+    }
+    return t;
+  }();
+  if (gate_info(id).angles != AngleRule::rotation)
+    throw invalid_argument("gate " + gate_name(id) + " is not a rotation exp(-i t G / 2)");
+  return table[static_cast<std::size_t>(id)];
+}
+
 /**
  * dU/d(angle j) of a base gate's matrix (same layout as gate_matrix), exact.
  * By the gate table's AngleRule: rotations exp(-i t G / 2) satisfy
@@ -26,12 +46,10 @@ inline Matrix gate_matrix_derivative(GateId id, const std::vector<double>& angle
     throw invalid_argument("gate " + gate_name(id) + " has no angle " + std::to_string(j) + " to differentiate");
   const AngleRule rule = gate_info(id).angles;
   if (rule == AngleRule::rotation) {
-    // dU/dt = R(pi) U(t) / 2 = -i G U(t) / 2: U(t + pi) / 2 in exact arithmetic,
-    // but t + pi rounds to t for large t (1e17: doubles there are 16 apart).
+    // -i G U(t) / 2: U(t + pi) / 2 in exact arithmetic, but t + pi rounds to t
+    // for large t (1e17: doubles there are 16 apart).
     const std::size_t dim = std::size_t{1} << gate_info(id).num_targets;
-    Matrix m = multiply(gate_matrix(id, {qsim::detail::pi}), gate_matrix(id, angles), dim);
-    for (auto& v : m) v *= 0.5;
-    return m;
+    return multiply(rotation_generator(id), gate_matrix(id, angles), dim);
   }
   if (rule == AngleRule::u && j == 0) {
     // d/dtheta of g [[c, -e^{il} s], [e^{ip} s, e^{ip} e^{il} c]], c = cos(theta/2), s = sin(theta/2),
@@ -54,6 +72,27 @@ inline Matrix gate_matrix_derivative(GateId id, const std::vector<double>& angle
     return {0, 0, 0, I * m[3]};
   }
   throw invalid_argument("gate " + gate_name(id) + " has no differentiable angle");
+}
+
+/**
+ * dU/d(angle j) U^dagger of a base gate, U = gate_matrix(id, angles) given as
+ * `u` (dim x dim): the matrix M whose 2 Re <lam|M|psi> is the gradient at the state after
+ * the gate. Where it does not depend on the angle it is formed without it:
+ * -i G / 2 for a rotation, diag(0, i) for a phase, P(phi) (-i Y / 2)
+ * P(phi)^dagger for U's theta (U = g P(phi) RY(theta) P(lambda)).
+ */
+inline Matrix gate_derivative_times_adjoint(GateId id, const std::vector<double>& angles, std::size_t j,
+                                            const Matrix& u, std::size_t dim) {
+  const AngleRule rule = gate_info(id).angles;
+  if (j < angles.size()) {
+    if (rule == AngleRule::rotation) return rotation_generator(id);
+    if (rule == AngleRule::phase) return {0.0, 0.0, 0.0, std::complex<double>(0, 1)};
+    if (rule == AngleRule::u && j == 0) {
+      const std::complex<double> e_phi = std::polar(1.0, angles[1]);
+      return {0.0, -std::conj(e_phi) / 2.0, e_phi / 2.0, 0.0};
+    }
+  }
+  return multiply(gate_matrix_derivative(id, angles, j), adjoint(u, dim), dim);
 }
 
 /// The shift rule that gives an exact derivative for angle j of `op`:

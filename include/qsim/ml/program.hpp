@@ -198,8 +198,12 @@ class Program {
     std::vector<double> angles;
     std::size_t j = s.slots.size();
     for (std::size_t g = f.size(); g-- > 0 && j > 0;) {
+      if (s.slots[j - 1].factor == g) {
+        angles.clear();
+        for (const auto& p : s.factors[g].params) angles.push_back(p.value(b));
+      }
       for (; j > 0 && s.slots[j - 1].factor == g; --j) {
-        Matrix m = derivative_times_adjoint(s.factors[g], s.slots[j - 1].angle, f[g], b, angles);
+        Matrix m = gate_derivative_times_adjoint(s.factors[g].gate, angles, s.slots[j - 1].angle, f[g], dim);
         if (!after.empty()) m = multiply(multiply(after, m, dim), adjoint(after, dim), dim);
         out[j - 1] = std::move(m);
       }
@@ -212,40 +216,6 @@ class Program {
   }
 
  private:
-  /// dF/d(angle) F^dagger of one factor F (matrix `f`). For a rotation
-  /// exp(-i t G / 2) it is -i G / 2 = R(pi) / 2 and for a phase diag(0, i),
-  /// whatever the angle: no shifted matrix to build, no rounding from the angle.
-  static Matrix derivative_times_adjoint(const Operation& op, std::size_t angle, const Matrix& f, const Binding& b,
-                                         std::vector<double>& angles) {
-    const AngleRule rule = gate_info(op.gate).angles;
-    if (rule == AngleRule::rotation) return rotation_generators()[static_cast<std::size_t>(op.gate)];
-    if (rule == AngleRule::phase) return {0.0, 0.0, 0.0, std::complex<double>(0, 1)};
-    if (rule == AngleRule::u && angle == 0) {  // U = g P(phi) RY(theta) P(lambda): P(phi) (-i Y / 2) P(phi)^dagger
-      const std::complex<double> e_phi = std::polar(1.0, op.params[1].value(b));
-      return {0.0, -std::conj(e_phi) / 2.0, e_phi / 2.0, 0.0};
-    }
-    angles.clear();
-    for (const auto& p : op.params) angles.push_back(p.value(b));
-    const std::size_t dim = std::size_t{1} << op.targets.size();
-    return multiply(gate_matrix_derivative(op.gate, angles, angle), adjoint(f, dim), dim);
-  }
-  /// -i G / 2 = R(pi) / 2 of every rotation gate R(t) = exp(-i t G / 2), by GateId.
-  static const std::vector<Matrix>& rotation_generators() {
-    static const std::vector<Matrix> table = [] {
-      std::vector<Matrix> t(num_gate_ids);
-      for (unsigned id = 0; id < num_gate_ids; ++id) {
-        const auto gate = static_cast<GateId>(id);
-        if (gate_info(gate).angles != AngleRule::rotation) continue;
-        // R(pi) = -i G up to cos(pi / 2) = 6e-17 on the diagonal: rounded off, so M is exactly anti-Hermitian.
-        t[id] = gate_matrix(gate, {qsim::detail::pi});
-        for (auto& v : t[id])
-          v = 0.5 * std::complex<double>(std::abs(v.real()) < 1e-12 ? 0.0 : v.real(),
-                                         std::abs(v.imag()) < 1e-12 ? 0.0 : v.imag());
-      }
-      return t;
-    }();
-    return table;
-  }
   static bool reads_feature(const Operation& op) {
     for (const auto& p : op.params)
       if (p.reads(Param::Source::feature)) return true;
