@@ -5,10 +5,14 @@
 #              GCC 12 needs minutes per file to optimise the instrumented SIMD kernel templates
 #              (-O1: 6 min for examples/ghz.cpp, -O0: 17 s); -g1 keeps line tables for the reports
 #   portable   no -march=native for the tests either, the library tests only (examples and qsim-run run in
-#              the other two; the prebuilt kernels still pick their build at run
-#              time; test_kernels_header_only runs the SSE2 kernels compiled into the test)
+#              the other two); the prebuilt kernels in their baseline (SSE2) build alone, as a non-x86
+#              library has them, and test_kernels_header_only runs the SSE2 kernels compiled into the test.
+#              The AVX2 and AVX-512 builds are the native build's (test_kernels, and the forced
+#              QSIM_KERNEL_ARCH runs); MPI is the native and sanitizer builds', and so are the tests
+#              whose results do not depend on the instruction set (QSIM_TESTS_ANY_ISA: parsing, charts...).
 #   fuzz       the libFuzzer targets (clang: OpenQASM, qsim-run arguments, C++ API), 30 s each, with a
 #              fixed seed (QSIM_FUZZ_SEED, default 1): the same search every run, not a lottery
+# The consumer projects (packaging) configure qsim afresh, whatever this build's flags: native build only.
 # Each build runs ctest; native also runs each benchmark row kind once on small n. Build folders: build-test-<name>. Pass build names to run a subset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,9 +23,11 @@ builds=("$@")
 for b in "${builds[@]}"; do
   case "$b" in
     native) flags=(-DCMAKE_BUILD_TYPE=Release) ;;
-    sanitize) flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" -DQSIM_SANITIZE=ON -DQSIM_BUILD_BENCH=OFF) ;;
+    sanitize) flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" -DQSIM_SANITIZE=ON -DQSIM_BUILD_BENCH=OFF
+                     -DQSIM_TEST_CONSUMERS=OFF) ;;
     portable) flags=(-DCMAKE_BUILD_TYPE=Release -DQSIM_NATIVE=OFF -DQSIM_BUILD_BENCH=OFF -DQSIM_BUILD_PYTHON=OFF
-                     -DQSIM_BUILD_EXAMPLES=OFF -DQSIM_BUILD_CLI=OFF) ;;
+                     -DQSIM_BUILD_EXAMPLES=OFF -DQSIM_BUILD_CLI=OFF -DQSIM_KERNEL_BUILDS=baseline
+                     -DQSIM_WITH_MPI=OFF -DQSIM_TEST_CONSUMERS=OFF -DQSIM_TESTS_ISA_ONLY=ON) ;;
     fuzz) echo "=== build: fuzz"; QSIM_FUZZ_SEED=${QSIM_FUZZ_SEED:-1} bash tests/fuzz/run_fuzz.sh 30 build-test-fuzz; continue ;;
     *) echo "unknown build '$b' (native, sanitize, portable, fuzz)" >&2; exit 2 ;;
   esac

@@ -159,14 +159,14 @@ TEMPLATE_TEST_CASE("Simulator::expectation matches the dense operator, exact eng
   qsim::Circuit ghz(3);
   ghz.h(0).cx(0, 1).cx(1, 2);
   CHECK(sim.expectation(ghz, qsim::PauliSum::from_text("Z0 Z1 + 0.5*X0 X1 X2 - 2*Z0")) ==
-        Approx(1.5).margin(10 * ref::tolerance<TestType>()));
+        Approx(1.5).epsilon(0).margin(10 * ref::tolerance<TestType>()));
   // Under noise, exact: depolarizing(p) shrinks <Z> by 1 - 4p/3.
   qsim::NoiseModel model;
   model.add_all_qubit_error(qsim::channels::depolarizing(0.3), {"x"});
   qsim::Circuit flip(1);
   flip.x(0);
   CHECK(qsim::NoisySimulator<TestType>(model).expectation(flip, qsim::PauliSum{{1.0, "Z0"}}) ==
-        Approx(-(1 - 4 * 0.3 / 3)).margin(10 * ref::tolerance<TestType>()));
+        Approx(-(1 - 4 * 0.3 / 3)).epsilon(0).margin(10 * ref::tolerance<TestType>()));
   CHECK_THROWS_WITH(sim.expectation(ghz, qsim::PauliSum{{1.0, "Z3"}}), Catch::Contains("out of range"));
   qsim::Circuit reset(1);
   reset.reset(0);

@@ -197,33 +197,33 @@ TEMPLATE_TEST_CASE("channels match their closed forms on the density matrix", "[
       c.depolarizing(p, 0);
       const auto rho = run_dm<TestType>(c);
       const double s = 1 - 4 * p / 3;
-      CHECK(expect_x(rho, 0) == Approx(s * bx).margin(eps));
-      CHECK(expect_y(rho, 0) == Approx(s * by).margin(eps));
-      CHECK(expect_z(rho, 0) == Approx(s * bz).margin(eps));
-      CHECK(rho.trace() == Approx(1).margin(eps));
+      CHECK(expect_x(rho, 0) == Approx(s * bx).epsilon(0).margin(eps));
+      CHECK(expect_y(rho, 0) == Approx(s * by).epsilon(0).margin(eps));
+      CHECK(expect_z(rho, 0) == Approx(s * bz).epsilon(0).margin(eps));
+      CHECK(rho.trace() == Approx(1).epsilon(0).margin(eps));
     }
   }
   SECTION("Aer's depolarizing_error(lambda) gives (1 - lambda) rho + lambda I/2") {
     auto c = bloch_state(theta, phi);
     c.channel(qsim::channels::aer_depolarizing(0.3, 1), {0});
     const auto rho = run_dm<TestType>(c);
-    CHECK(expect_x(rho, 0) == Approx(0.7 * bx).margin(eps));
-    CHECK(expect_z(rho, 0) == Approx(0.7 * bz).margin(eps));
+    CHECK(expect_x(rho, 0) == Approx(0.7 * bx).epsilon(0).margin(eps));
+    CHECK(expect_z(rho, 0) == Approx(0.7 * bz).epsilon(0).margin(eps));
   }
   SECTION("bit flip, phase flip and the Pauli channel") {
     const double px = 0.1, py = 0.15, pz = 0.2;
     auto c = bloch_state(theta, phi);
     c.pauli_channel(px, py, pz, 0);
     auto rho = run_dm<TestType>(c);
-    CHECK(expect_x(rho, 0) == Approx((1 - 2 * (py + pz)) * bx).margin(eps));
-    CHECK(expect_y(rho, 0) == Approx((1 - 2 * (px + pz)) * by).margin(eps));
-    CHECK(expect_z(rho, 0) == Approx((1 - 2 * (px + py)) * bz).margin(eps));
+    CHECK(expect_x(rho, 0) == Approx((1 - 2 * (py + pz)) * bx).epsilon(0).margin(eps));
+    CHECK(expect_y(rho, 0) == Approx((1 - 2 * (px + pz)) * by).epsilon(0).margin(eps));
+    CHECK(expect_z(rho, 0) == Approx((1 - 2 * (px + py)) * bz).epsilon(0).margin(eps));
     c = bloch_state(theta, phi);
     c.bit_flip(0.3, 0).phase_flip(0.1, 0);
     rho = run_dm<TestType>(c);
-    CHECK(expect_x(rho, 0) == Approx(0.8 * bx).margin(eps));
-    CHECK(expect_y(rho, 0) == Approx(0.4 * 0.8 * by).margin(eps));
-    CHECK(expect_z(rho, 0) == Approx(0.4 * bz).margin(eps));
+    CHECK(expect_x(rho, 0) == Approx(0.8 * bx).epsilon(0).margin(eps));
+    CHECK(expect_y(rho, 0) == Approx(0.4 * 0.8 * by).epsilon(0).margin(eps));
+    CHECK(expect_z(rho, 0) == Approx(0.4 * bz).epsilon(0).margin(eps));
   }
   SECTION("amplitude damping: populations decay by gamma, coherences by sqrt(1 - gamma)") {
     const double g = 0.35;
@@ -231,28 +231,28 @@ TEMPLATE_TEST_CASE("channels match their closed forms on the density matrix", "[
     c.amplitude_damping(g, 0);
     const auto rho = run_dm<TestType>(c);
     const double p1 = (1 - bz) / 2;
-    CHECK(rho.probabilities()[1] == Approx((1 - g) * p1).margin(eps));
-    CHECK(expect_x(rho, 0) == Approx(std::sqrt(1 - g) * bx).margin(eps));
-    CHECK(expect_y(rho, 0) == Approx(std::sqrt(1 - g) * by).margin(eps));
+    CHECK(rho.probabilities()[1] == Approx((1 - g) * p1).epsilon(0).margin(eps));
+    CHECK(expect_x(rho, 0) == Approx(std::sqrt(1 - g) * bx).epsilon(0).margin(eps));
+    CHECK(expect_y(rho, 0) == Approx(std::sqrt(1 - g) * by).epsilon(0).margin(eps));
   }
   SECTION("generalized amplitude damping relaxes towards (p, 1 - p)") {
     const double g = 0.4, p = 0.7;
     qsim::Circuit c0(1), c1(1);
     c0.generalized_amplitude_damping(g, p, 0);
     c1.x(0).generalized_amplitude_damping(g, p, 0);
-    CHECK(run_dm<TestType>(c0).probabilities()[1] == Approx(g * (1 - p)).margin(eps));
-    CHECK(run_dm<TestType>(c1).probabilities()[0] == Approx(g * p).margin(eps));
+    CHECK(run_dm<TestType>(c0).probabilities()[1] == Approx(g * (1 - p)).epsilon(0).margin(eps));
+    CHECK(run_dm<TestType>(c1).probabilities()[0] == Approx(g * p).epsilon(0).margin(eps));
     qsim::Circuit many(1);
     for (int i = 0; i < 60; ++i) many.generalized_amplitude_damping(g, p, 0);
-    CHECK(run_dm<TestType>(many).probabilities()[0] == Approx(p).margin(1e-4));
+    CHECK(run_dm<TestType>(many).probabilities()[0] == Approx(p).epsilon(0).margin(1e-4));
   }
   SECTION("phase damping keeps populations and shrinks coherences by sqrt(1 - gamma)") {
     const double g = 0.5;
     auto c = bloch_state(theta, phi);
     c.phase_damping(g, 0);
     const auto rho = run_dm<TestType>(c);
-    CHECK(expect_z(rho, 0) == Approx(bz).margin(eps));
-    CHECK(expect_x(rho, 0) == Approx(std::sqrt(1 - g) * bx).margin(eps));
+    CHECK(expect_z(rho, 0) == Approx(bz).epsilon(0).margin(eps));
+    CHECK(expect_x(rho, 0) == Approx(std::sqrt(1 - g) * bx).epsilon(0).margin(eps));
   }
   SECTION("thermal relaxation: T1 decay of populations and T2 decay of coherences") {
     for (double t2 : {30.0, 80.0}) {  // below and above t1
@@ -260,8 +260,9 @@ TEMPLATE_TEST_CASE("channels match their closed forms on the density matrix", "[
       qsim::Circuit one(1), plus(1);
       one.x(0).thermal_relaxation(t1, t2, t, 0, pe);
       plus.h(0).thermal_relaxation(t1, t2, t, 0, pe);
-      CHECK(run_dm<TestType>(one).probabilities()[1] == Approx(pe + (1 - pe) * std::exp(-t / t1)).margin(eps));
-      CHECK(expect_x(run_dm<TestType>(plus), 0) == Approx(std::exp(-t / t2)).margin(eps));
+      CHECK(run_dm<TestType>(one).probabilities()[1] ==
+            Approx(pe + (1 - pe) * std::exp(-t / t1)).epsilon(0).margin(eps));
+      CHECK(expect_x(run_dm<TestType>(plus), 0) == Approx(std::exp(-t / t2)).epsilon(0).margin(eps));
     }
   }
   SECTION("two-qubit depolarizing on a Bell state") {
@@ -269,13 +270,13 @@ TEMPLATE_TEST_CASE("channels match their closed forms on the density matrix", "[
     qsim::Circuit c(2);
     c.h(0).cx(0, 1).depolarizing(p, 0, 1);
     const auto rho = run_dm<TestType>(c);
-    CHECK(rho.pauli_expectation(0, 3) == Approx(1 - 16 * p / 15).margin(eps));  // <ZZ>
-    CHECK(rho.pauli_expectation(3, 0) == Approx(1 - 16 * p / 15).margin(eps));  // <XX>
+    CHECK(rho.pauli_expectation(0, 3) == Approx(1 - 16 * p / 15).epsilon(0).margin(eps));  // <ZZ>
+    CHECK(rho.pauli_expectation(3, 0) == Approx(1 - 16 * p / 15).epsilon(0).margin(eps));  // <XX>
     // Fidelity with the Bell state: 1 - 4p/5.
     const double fidelity =
         0.5 * (std::real(std::complex<double>(rho.at(0, 0))) + std::real(std::complex<double>(rho.at(3, 3))) +
                2 * std::real(std::complex<double>(rho.at(0, 3))));
-    CHECK(fidelity == Approx(1 - 4 * p / 5).margin(eps));
+    CHECK(fidelity == Approx(1 - 4 * p / 5).epsilon(0).margin(eps));
   }
   SECTION("a Kraus map written out equals the named channel") {
     const double g = 0.3;
@@ -305,7 +306,7 @@ TEMPLATE_TEST_CASE("the density matrix matches a dense reference on random noisy
       INFO("n = " << n << ", trial " << trial);
       const auto rho = run_dm<TestType>(c);
       CHECK(max_diff(rho, reference_rho(c)) < 20 * tol<TestType>());
-      CHECK(rho.trace() == Approx(1).margin(1e-5));
+      CHECK(rho.trace() == Approx(1).epsilon(0).margin(1e-5));
     }
   }
   SECTION("noise-free: |psi><psi| of the state vector, with fusion and blocking on the doubled register") {
@@ -321,7 +322,7 @@ TEMPLATE_TEST_CASE("the density matrix matches a dense reference on random noisy
       for (qsim::index_t col = 0; col < 16; ++col)
         worst = std::max(worst, std::abs(std::complex<double>(rho.at(r, col)) - psi[r] * std::conj(psi[col])));
     CHECK(worst < 50 * tol<TestType>());
-    CHECK(rho.purity() == Approx(1).margin(1e-4));
+    CHECK(rho.purity() == Approx(1).epsilon(0).margin(1e-4));
   }
 }
 
@@ -638,7 +639,7 @@ TEST_CASE("noise-free circuits run exactly as before", "[noise]") {
   // The density matrix's probabilities equal the state vector's.
   const auto p_sv = sim.probabilities(c);
   const auto p_dm = qsim::DensityMatrixSimulator<double>().probabilities(c);
-  for (std::size_t i = 0; i < p_sv.size(); ++i) CHECK(p_dm[i] == Approx(p_sv[i]).margin(1e-12));
+  for (std::size_t i = 0; i < p_sv.size(); ++i) CHECK(p_dm[i] == Approx(p_sv[i]).epsilon(0).margin(1e-12));
 }
 
 TEST_CASE("noise is refused where it cannot run", "[noise]") {
@@ -674,26 +675,27 @@ TEST_CASE("noisy expectation values and parameter-shift gradients", "[noise][ml]
     return qsim::ml::noisy_expectations<double>(model.apply(c), {h}, bb).values[0];
   };
   const auto g = qsim::ml::noisy_parameter_shift_gradient<double>(c, h, b, model);
-  CHECK(g.value == Approx(value(w, x)).margin(1e-12));
+  CHECK(g.value == Approx(value(w, x)).epsilon(0).margin(1e-12));
   // Against central differences of the exact noisy expectation.
   const double step = 1e-5;
   for (std::size_t k = 0; k < w.size(); ++k) {
     auto up = w, down = w;
     up[k] += step;
     down[k] -= step;
-    CHECK(g.weights[k] == Approx((value(up, x) - value(down, x)) / (2 * step)).margin(1e-7));
+    CHECK(g.weights[k] == Approx((value(up, x) - value(down, x)) / (2 * step)).epsilon(0).margin(1e-7));
   }
   for (std::size_t k = 0; k < x.size(); ++k) {
     auto up = x, down = x;
     up[k] += step;
     down[k] -= step;
-    CHECK(g.features[k] == Approx((value(w, up) - value(w, down)) / (2 * step)).margin(1e-7));
+    CHECK(g.features[k] == Approx((value(w, up) - value(w, down)) / (2 * step)).epsilon(0).margin(1e-7));
   }
   // Without noise it is the adjoint gradient.
   const auto clean = qsim::ml::noisy_parameter_shift_gradient<double>(c, h, b, qsim::NoiseModel{});
   const auto adjoint = qsim::ml::adjoint_gradient<double>(c, h, b);
-  CHECK(clean.value == Approx(adjoint.value).margin(1e-12));
-  for (std::size_t k = 0; k < w.size(); ++k) CHECK(clean.weights[k] == Approx(adjoint.weights[k]).margin(1e-12));
+  CHECK(clean.value == Approx(adjoint.value).epsilon(0).margin(1e-12));
+  for (std::size_t k = 0; k < w.size(); ++k)
+    CHECK(clean.weights[k] == Approx(adjoint.weights[k]).epsilon(0).margin(1e-12));
   // Trajectories estimate the same value within their standard error.
   qsim::ml::NoisyEvaluation traj;
   traj.method = qsim::NoiseMethod::trajectories;
@@ -727,12 +729,12 @@ TEST_CASE("a QuantumLayer with a noise model: forward, backward and the Jacobian
     const qsim::Binding b{layer.weights().data(), 2, xi.data(), 2};
     const auto r = qsim::ml::noisy_expectations<double>(model->apply(c),
                                                         {obs[0], qsim::ml::readout_observable(obs[1], *model)}, b);
-    CHECK(y(i, 0) == Approx(r.values[0]).margin(1e-12));
-    CHECK(y(i, 1) == Approx(r.values[1]).margin(1e-12));
+    CHECK(y(i, 0) == Approx(r.values[0]).epsilon(0).margin(1e-12));
+    CHECK(y(i, 1) == Approx(r.values[1]).epsilon(0).margin(1e-12));
     const qsim::ml::PauliSum folded{{dy(i, 0), "Z0"}, {dy(i, 1), "Z1"}};
     const auto g = qsim::ml::noisy_parameter_shift_gradient<double>(c, folded, b, *model);
-    CHECK(dx(i, 0) == Approx(g.features[0]).margin(1e-12));
-    CHECK(dx(i, 1) == Approx(g.features[1]).margin(1e-12));
+    CHECK(dx(i, 0) == Approx(g.features[0]).epsilon(0).margin(1e-12));
+    CHECK(dx(i, 1) == Approx(g.features[1]).epsilon(0).margin(1e-12));
     expected_dw += Eigen::Map<const Eigen::VectorXd>(g.weights.data(), 2);
   }
   CHECK((layer.weight_gradient() - expected_dw).norm() < 1e-12);
@@ -745,8 +747,8 @@ TEST_CASE("a QuantumLayer with a noise model: forward, backward and the Jacobian
   const std::vector<double> x0 = {x(0, 0), x(0, 1)};
   const qsim::Binding b0{layer.weights().data(), 2, x0.data(), 2};
   const auto g0 = qsim::ml::noisy_parameter_shift_gradient<double>(c, obs[0], b0, *model);
-  CHECK(jw(0, 1) == Approx(g0.weights[1]).margin(1e-12));
-  CHECK(dxj(0, 0) == Approx(g0.features[0]).margin(1e-12));
+  CHECK(jw(0, 1) == Approx(g0.weights[1]).epsilon(0).margin(1e-12));
+  CHECK(dxj(0, 0) == Approx(g0.features[0]).epsilon(0).margin(1e-12));
 }
 
 TEST_CASE("readout errors on observables: what the flipped records average to", "[noise][ml]") {
@@ -774,7 +776,7 @@ TEST_CASE("readout errors on observables: what the flipped records average to", 
     const auto read = qsim::ml::readout_observable(qsim::ml::PauliSum{{1.0, pauli}}, model);
     const auto value = qsim::ml::noisy_expectations<double>(c, {read}, {}).values[0];
     INFO(pauli);
-    CHECK(value == Approx(direct).margin(1e-12));
+    CHECK(value == Approx(direct).epsilon(0).margin(1e-12));
   }
   // No readout errors: the observable is unchanged.
   const qsim::ml::PauliSum h{{0.5, "X0 Y1"}};

@@ -188,9 +188,9 @@ TEST_CASE("qsim-run --noise: readout errors give the predicted frequencies by bo
   std::string key;
   double value = 0;
   while (rest >> key >> value) probs[key.substr(0, key.size() - 1)] = value;
-  CHECK(probs["00"] == Approx(0.5).margin(1e-12));
-  CHECK(probs["11"] == Approx(0.5).margin(1e-12));
-  CHECK(probs["01"] == Approx(0).margin(1e-12));
+  CHECK(probs["00"] == Approx(0.5).epsilon(0).margin(1e-12));
+  CHECK(probs["11"] == Approx(0.5).epsilon(0).margin(1e-12));
+  CHECK(probs["01"] == Approx(0).epsilon(0).margin(1e-12));
   // Bad models: a clear message and exit code 2.
   const fs::path typo = write("typo.json", R"({"errors": [{"chanel": "depolarizing", "gates": ["h"]}]})");
   const Result bad = run("'" + file.string() + "' --noise '" + typo.string() + "'");
@@ -254,11 +254,11 @@ TEST_CASE("qsim-run --expectation, --npy, --draw and --progress", "[qsim-run]") 
   Result r = run("'" + bell.string() + "' --expectation '0.5*Z0 Z1 - 2*X0 X1 + 3*Z0'");
   REQUIRE(r.code == 0);
   REQUIRE_THAT(r.out, Catch::StartsWith("expectation: ") && Catch::EndsWith("\n"));
-  CHECK(std::stod(r.out.substr(13)) == Approx(-1.5).margin(1e-12));
+  CHECK(std::stod(r.out.substr(13)) == Approx(-1.5).epsilon(0).margin(1e-12));
   r = run("'" + bell.string() + "' --expectation 'Z0 Z1' --json");
   const auto at = r.out.find("\"expectation\": ");
   REQUIRE(at != std::string::npos);
-  CHECK(std::stod(r.out.substr(at + 15)) == Approx(1).margin(1e-12));
+  CHECK(std::stod(r.out.substr(at + 15)) == Approx(1).epsilon(0).margin(1e-12));
   r = run("'" + bell.string() + "' --expectation 'Z0 Z5'");
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("out of range for a 2-qubit state"));
@@ -272,13 +272,13 @@ TEST_CASE("qsim-run --expectation, --npy, --draw and --progress", "[qsim-run]") 
   r = run("'" + flip.string() + "' --noise '" + model.string() + "' --expectation Z0");
   REQUIRE(r.code == 0);
   REQUIRE_THAT(r.out, Catch::StartsWith("expectation: "));
-  CHECK(std::stod(r.out.substr(13)) == Approx(-0.6).margin(1e-12));
+  CHECK(std::stod(r.out.substr(13)) == Approx(-0.6).epsilon(0).margin(1e-12));
   // Measurements do not change it on either path (the state before them).
   const fs::path measured = write("hm.qasm", "include \"qelib1.inc\"; qreg q[1]; creg c[1]; h q[0]; measure q -> c;\n");
   for (const char* method : {"", " --method density_matrix"}) {
     r = run("'" + measured.string() + "' --shots 10 --expectation X0" + method);
     REQUIRE(r.code == 0);
-    CHECK(std::stod(r.out.substr(r.out.rfind("expectation: ") + 13)) == Approx(1).margin(1e-12));
+    CHECK(std::stod(r.out.substr(r.out.rfind("expectation: ") + 13)) == Approx(1).epsilon(0).margin(1e-12));
   }
   const fs::path cond =
       write("cif.qasm", "include \"qelib1.inc\"; qreg q[1]; creg c[1]; measure q -> c; if(c==1) x q[0];\n");
