@@ -28,12 +28,14 @@ for b in "${builds[@]}"; do
     portable) flags=(-DCMAKE_BUILD_TYPE=Release -DQSIM_NATIVE=OFF -DQSIM_BUILD_BENCH=OFF -DQSIM_BUILD_PYTHON=OFF
                      -DQSIM_BUILD_EXAMPLES=OFF -DQSIM_BUILD_CLI=OFF -DQSIM_KERNEL_BUILDS=baseline
                      -DQSIM_WITH_MPI=OFF -DQSIM_TEST_CONSUMERS=OFF -DQSIM_TESTS_ISA_ONLY=ON) ;;
-    fuzz) echo "=== build: fuzz"; QSIM_FUZZ_SEED=${QSIM_FUZZ_SEED:-1} bash tests/fuzz/run_fuzz.sh 30 build-test-fuzz; continue ;;
+    fuzz) echo "=== build: fuzz (at ${SECONDS} s)"; QSIM_FUZZ_SEED=${QSIM_FUZZ_SEED:-1} bash tests/fuzz/run_fuzz.sh 30 build-test-fuzz
+          echo "=== fuzz done at ${SECONDS} s"; continue ;;
     *) echo "unknown build '$b' (native, sanitize, portable, fuzz)" >&2; exit 2 ;;
   esac
-  echo "=== build: $b"
+  echo "=== build: $b (at ${SECONDS} s)"
   cmake -S . -B "build-test-$b" "${flags[@]}" >/dev/null
   cmake --build "build-test-$b" -j"$jobs"
+  echo "=== $b built at ${SECONDS} s"
   (cd "build-test-$b" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j"$jobs")
   if [ "$b" = native ]; then
@@ -45,4 +47,4 @@ for b in "${builds[@]}"; do
     done
   fi
 done
-echo "=== all builds passed: ${builds[*]}"
+echo "=== all builds passed: ${builds[*]} (${SECONDS} s; CI keeps under 40 minutes)"
