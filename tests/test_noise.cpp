@@ -476,10 +476,11 @@ TEST_CASE("Hermitian blocking: automatic and default chunk sizes, its cost and c
   pair.local = 0b011011;  // rows 0, 1 and columns 3, 4 of 3 rows: one row outside
   pair.ops = {&ops[0], &ops[1]};
   qsim::blocking::CostModel model;
-  const double full = qsim::blocking::stage_cost(pair, {}, {}, model);
-  CHECK(qsim::blocking::hermitian_blocked_cost({pair}, 3, {}, {}, model) ==
-        Approx(0.75 * full + 0.25 * model.stage / 2));
-  CHECK(qsim::blocking::blocked_cost({pair}, {}, {}, model) == Approx(full));
+  const std::vector<qsim::blocking::Stage> stages{pair};
+  auto prepared = qsim::blocking::prepare(stages);
+  const double full = qsim::blocking::stage_cost(prepared[0], model);
+  CHECK(qsim::blocking::hermitian_blocked_cost(prepared, 3, model) == Approx(0.75 * full + 0.25 * model.stage / 2));
+  CHECK(qsim::blocking::blocked_cost(prepared, model) == Approx(full));
 
   // The executor refuses a run whose stages do not pair rows with columns.
   qsim::StateVector<double> v(6);

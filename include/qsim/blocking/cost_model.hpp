@@ -66,9 +66,13 @@ inline double unblocked_cost(const std::vector<fusion::FusedGate>& passes, const
   for (const auto& f : passes) {
     double arithmetic = 0;
     if (f.single) {
-      const Matrix m = f.single->bound_matrix(b);
-      arithmetic =
-          detail::pass_arithmetic(kernels::matrix_kind(*f.single), f.single->targets.size(), detail::is_real(m));
+      // A real matrix halves a dense pass's arithmetic: the gate's matrix is
+      // bound (apply_fused binds it again) only where that changes the price.
+      const kernels::MatrixKind kind = kernels::matrix_kind(*f.single);
+      const std::size_t k = f.single->targets.size();
+      arithmetic = detail::pass_arithmetic(kind, k, false);
+      if (arithmetic * model.fma_per_amplitude > 1.0 && detail::is_real(f.single->bound_matrix(b)))
+        arithmetic = detail::pass_arithmetic(kind, k, true);
     } else {
       arithmetic = detail::pass_arithmetic(f.diagonal ? kernels::MatrixKind::diagonal : kernels::MatrixKind::dense,
                                            f.qubits.size(), detail::is_real(f.data));
@@ -79,23 +83,21 @@ inline double unblocked_cost(const std::vector<fusion::FusedGate>& passes, const
 }
 
 /// RMW passes of one stage run blocked, priced by the gate list of chunks
-/// whose outside controls are all 1 (the most gates).
-inline double stage_cost(const Stage& stage, const Binding& b, const ExecutorOptions& options = {},
-                         const CostModel& model = {}) {
-  if (stage.direct) return static_cast<double>(stage.ops.size());
+/// whose outside controls are all 1 (the most gates), which `stage` keeps
+/// for the executor.
+inline double stage_cost(PreparedStage& stage, const CostModel& model = {}) {
+  if (stage.stage().direct) return static_cast<double>(stage.stage().ops.size());
   double total = model.stage;
-  for (const auto& p :
-       detail::chunk_passes(stage, ~index_t{0}, b, options.real_fused_qubits, options.complex_fused_qubits))
+  for (const auto& p : stage.most_passes())
     total += std::max(model.l2_pass, detail::pass_arithmetic(p.kind, p.targets.size(), detail::is_real(p.m)) *
                                          model.fma_per_amplitude);
   return total;
 }
 
 /// RMW passes of running `stages` blocked.
-inline double blocked_cost(const std::vector<Stage>& stages, const Binding& b, const ExecutorOptions& options = {},
-                           const CostModel& model = {}) {
+inline double blocked_cost(std::vector<PreparedStage>& stages, const CostModel& model = {}) {
   double total = 0;
-  for (const auto& stage : stages) total += stage_cost(stage, b, options, model);
+  for (auto& stage : stages) total += stage_cost(stage, model);
   return total;
 }
 
@@ -103,17 +105,17 @@ inline double blocked_cost(const std::vector<Stage>& stages, const Binding& b, c
 /// ExecutorOptions::hermitian_rows: a stage with m outside row qubits
 /// computes (2^m + 1) / 2^(m+1) of its chunks and writes the others from
 /// their mirrors, a scatter without a gather (about half a stage's traffic).
-inline double hermitian_blocked_cost(const std::vector<Stage>& stages, unsigned rows, const Binding& b,
-                                     const ExecutorOptions& options = {}, const CostModel& model = {}) {
+inline double hermitian_blocked_cost(std::vector<PreparedStage>& stages, unsigned rows, const CostModel& model = {}) {
   double total = 0;
-  for (const auto& stage : stages) {
-    if (stage.direct) {
-      total += stage_cost(stage, b, options, model);
+  for (auto& stage : stages) {
+    if (stage.stage().direct) {
+      total += stage_cost(stage, model);
       continue;
     }
-    const auto local_rows = static_cast<unsigned>(__builtin_popcountll(stage.local & ((index_t{1} << rows) - 1)));
+    const index_t local = stage.stage().local;
+    const auto local_rows = static_cast<unsigned>(__builtin_popcountll(local & ((index_t{1} << rows) - 1)));
     const double computed = 0.5 + std::ldexp(0.5, -static_cast<int>(rows - local_rows));
-    total += computed * stage_cost(stage, b, options, model) + (1 - computed) * model.stage / 2;
+    total += computed * stage_cost(stage, model) + (1 - computed) * model.stage / 2;
   }
   return total;
 }

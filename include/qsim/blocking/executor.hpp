@@ -15,6 +15,7 @@
 #include <complex>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -291,39 +292,90 @@ struct ExecutorOptions {
 };
 
 /**
- * Applies the stages (made by schedule() for `psi`'s width) to `psi`,
- * binding parameters to `b`; `par` gives the threads, which take whole chunks.
+ * A stage with its kernel calls, built once for both the cost model and the
+ * executor: one list per combination of the values of the outside qubits
+ * that the stage's controls and diagonals read. A list is built on first
+ * use: the cost model needs only the all-ones one (the most gates), the
+ * executor all of them, and a run the cost model declines builds no more.
+ * Holds pointers to the stage and the binding's values, which must outlive it.
+ */
+class PreparedStage {
+ public:
+  PreparedStage(const Stage& stage, const Binding& b, const ExecutorOptions& options)
+      : stage_(&stage), binding_(b), options_(options) {
+    index_t reads = 0;
+    for (const Operation* op : stage.ops) reads |= detail::mask_of(op->targets) | detail::mask_of(op->controls);
+    for (index_t outside = reads & ~stage.local; outside != 0; outside &= outside - 1)
+      read_outside_.push_back(static_cast<qubit_t>(__builtin_ctzll(outside)));
+    if (!stage.direct) variants_.resize(std::size_t{1} << read_outside_.size());
+  }
+
+  const Stage& stage() const noexcept { return *stage_; }
+  const Binding& binding() const noexcept { return binding_; }
+  const ExecutorOptions& options() const noexcept { return options_; }
+  /// The outside qubits the stage reads; bit k of a variant is the value of the k-th.
+  const std::vector<qubit_t>& read_outside() const noexcept { return read_outside_; }
+  std::size_t variant_count() const noexcept { return variants_.size(); }
+
+  /// The kernel calls of the chunks whose read outside qubits hold `variant`.
+  const std::vector<detail::ChunkPass>& passes(std::size_t variant) {
+    auto& v = variants_[variant];
+    if (!v) {
+      v = detail::chunk_passes(*stage_, qsim::detail::spread_bits(variant, read_outside_), binding_,
+                               options_.real_fused_qubits, options_.complex_fused_qubits);
+    }
+    return *v;
+  }
+  /// The list with every read outside qubit at 1: no gate switched off by a control.
+  const std::vector<detail::ChunkPass>& most_passes() { return passes(variants_.size() - 1); }
+  /// A list already built (passes() builds it): a read only, so threads may share it.
+  const std::vector<detail::ChunkPass>& built_passes(std::size_t variant) const { return *variants_[variant]; }
+
+ private:
+  const Stage* stage_;
+  Binding binding_;
+  ExecutorOptions options_;
+  std::vector<qubit_t> read_outside_;
+  std::vector<std::optional<std::vector<detail::ChunkPass>>> variants_;
+};
+
+/// One PreparedStage per stage (the stages must outlive the result).
+inline std::vector<PreparedStage> prepare(const std::vector<Stage>& stages, const Binding& b = {},
+                                          const ExecutorOptions& options = {}) {
+  std::vector<PreparedStage> out;
+  out.reserve(stages.size());
+  for (const Stage& stage : stages) out.emplace_back(stage, b, options);
+  return out;
+}
+
+/**
+ * Applies the prepared stages (made by schedule() for `psi`'s width) to
+ * `psi`; `par` gives the threads, which take whole chunks.
  */
 template <class T>
-void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const Binding& b = {},
-                  const kernels::ParallelFor& par = {}, const ExecutorOptions& options = {}) {
+void apply_prepared(StateVector<T>& psi, std::vector<PreparedStage>& prepared, const kernels::ParallelFor& par = {}) {
   const unsigned n = psi.num_qubits();
-  const unsigned rows = options.hermitian_rows;
-  if (rows != 0 && 2 * rows != n)
-    throw invalid_argument("a Hermitian run over " + std::to_string(rows) + " rows needs a " +
-                           std::to_string(2 * rows) + "-qubit vector, not " + std::to_string(n));
   const auto& ks = kernels::active_kernels<T>();
   const kernels::ParallelFor one_thread(1);
   // Per thread: the chunk.
   std::vector<StateVector<T>> buffers;
-  for (const Stage& stage : stages) {
+  for (PreparedStage& prep : prepared) {
+    const Stage& stage = prep.stage();
+    const unsigned rows = prep.options().hermitian_rows;
+    if (rows != 0 && 2 * rows != n)
+      throw invalid_argument("a Hermitian run over " + std::to_string(rows) + " rows needs a " +
+                             std::to_string(2 * rows) + "-qubit vector, not " + std::to_string(n));
     if (stage.direct) {
-      for (const Operation* op : stage.ops) kernels::apply_validated_gate(psi, *op, b, par);
+      for (const Operation* op : stage.ops) kernels::apply_validated_gate(psi, *op, prep.binding(), par);
       continue;
     }
     if (stage.local >= (index_t{1} << n))
       throw invalid_argument("a stage whose local qubits lie outside a " + std::to_string(n) + "-qubit state");
     const detail::ChunkLayout layout(stage.local, n);
-    // The outside qubits the stage reads, and one gate list per combination of their values.
-    index_t reads = 0;
-    for (const Operation* op : stage.ops) reads |= detail::mask_of(op->targets) | detail::mask_of(op->controls);
-    std::vector<qubit_t> read_outside;
-    for (qubit_t q = 0; q < n; ++q)
-      if (((reads & ~stage.local) >> q) & 1U) read_outside.push_back(q);
-    std::vector<std::vector<detail::ChunkPass>> variants(std::size_t{1} << read_outside.size());
-    for (std::size_t v = 0; v < variants.size(); ++v)
-      variants[v] = detail::chunk_passes(stage, qsim::detail::spread_bits(v, read_outside), b,
-                                         options.real_fused_qubits, options.complex_fused_qubits);
+    // Every list is built before the threads read them.
+    for (std::size_t v = 0; v < prep.variant_count(); ++v) prep.passes(v);
+    const PreparedStage& built = prep;
+    const std::vector<qubit_t>& read_outside = prep.read_outside();
     const unsigned local_qubits = static_cast<unsigned>(__builtin_popcountll(stage.local));
     const detail::UpperChunks upper = rows != 0 ? detail::UpperChunks(stage.local, rows) : detail::UpperChunks(0, 0);
     const index_t chunk_count = rows != 0 ? upper.count() : layout.count;
@@ -343,10 +395,11 @@ void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const B
         const index_t start = layout.start(g);
         std::size_t v = 0;
         for (std::size_t k = 0; k < read_outside.size(); ++k) v |= ((start >> read_outside[k]) & 1U) << k;
+        const std::vector<detail::ChunkPass>& passes = built.built_passes(v);
         // An unchanged chunk leaves its mirror unchanged too: the stage keeps rho Hermitian.
-        if (variants[v].empty()) continue;
+        if (passes.empty()) continue;
         detail::gather(psi.data(), layout, start, chunk.data());
-        detail::run_passes(ks, chunk, variants[v], one_thread);
+        detail::run_passes(ks, chunk, passes, one_thread);
         detail::scatter(chunk.data(), layout, start, psi.data());
         if (rows == 0 || a == b_col) continue;
         detail::scatter_mirror(chunk.data(), local_qubits / 2, layout, layout.start(b_col | (a << upper.outside_rows)),
@@ -374,6 +427,17 @@ void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const B
 #endif
     sweep(0, chunk_count, 0);
   }
+}
+
+/**
+ * Applies the stages (made by schedule() for `psi`'s width) to `psi`,
+ * binding parameters to `b`; `par` gives the threads, which take whole chunks.
+ */
+template <class T>
+void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const Binding& b = {},
+                  const kernels::ParallelFor& par = {}, const ExecutorOptions& options = {}) {
+  std::vector<PreparedStage> prepared = prepare(stages, b, options);
+  apply_prepared(psi, prepared, par);
 }
 
 }  // namespace blocking

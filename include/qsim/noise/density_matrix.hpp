@@ -267,6 +267,7 @@ class DensityMatrixSimulator {
       }
       blocking::ExecutorOptions executor;
       executor.hermitian_rows = n;
+      std::vector<blocking::PreparedStage> prepared = blocking::prepare(stages, b, executor);
       if (sim.options().cache_blocking == CacheBlocking::automatic) {
         const unsigned k = sim.fused_qubits(2 * n);
         std::vector<fusion::FusedGate> passes;
@@ -276,11 +277,10 @@ class DensityMatrixSimulator {
           for (const auto& op : doubled) passes.push_back({&op, {}, false, {}});
         }
         const blocking::CostModel model = sim.cost_model(rho.vectorised().size());
-        if (blocking::hermitian_blocked_cost(stages, n, b, executor, model) >=
-            blocking::unblocked_cost(passes, b, model))
+        if (blocking::hermitian_blocked_cost(prepared, n, model) >= blocking::unblocked_cost(passes, b, model))
           return false;
       }
-      blocking::apply_stages(rho.vectorised(), stages, b, sim.parallel(), executor);
+      blocking::apply_prepared(rho.vectorised(), prepared, sim.parallel());
       return true;
     }
     // The row qubits of a Hermitian chunk of an n-qubit rho: half of

@@ -190,8 +190,9 @@ class Simulator {
     }
     // Automatic: blocked when the cost model prices it below the passes it replaces.
     const blocking::CostModel model = cost_model(psi.size());
-    if (!stages.empty() && blocking::blocked_cost(stages, b, {}, model) < blocking::unblocked_cost(passes, b, model)) {
-      blocking::apply_stages(psi, stages, b, parallel());
+    std::vector<blocking::PreparedStage> prepared = blocking::prepare(stages, b);  // kept for the run if it pays
+    if (!stages.empty() && blocking::blocked_cost(prepared, model) < blocking::unblocked_cost(passes, b, model)) {
+      blocking::apply_prepared(psi, prepared, parallel());
       return;
     }
     fusion::apply_fused(psi, passes, b, parallel());
