@@ -1,24 +1,25 @@
 #!/usr/bin/env bash
-# The whole test suite, three builds (README command 2; .ci/run calls it):
-#   native     Release with -march=native (the default build)
+# The whole test suite (README command 2; .ci/run calls it): the builds
+#   native     Release with -march=native (the default build). Besides ctest's own runs it holds the
+#              checks of the code a consumer compiling without flags gets: every test whose results can
+#              depend on the instruction set once more on the prebuilt baseline (SSE2) kernels
+#              (QSIM_KERNEL_ARCH=sse2), and the header-only kernels compiled without -march
+#              (test_kernels_header_only_portable)
 #   sanitize   AddressSanitizer + UndefinedBehaviorSanitizer, -fno-sanitize-recover, at -O0 -g1:
 #              GCC 12 needs minutes per file to optimise the instrumented SIMD kernel templates
 #              (-O1: 6 min for examples/ghz.cpp, -O0: 17 s); -g1 keeps line tables for the reports
-#   portable   no -march=native for the tests either, the library tests only (examples and qsim-run run in
-#              the other two); the prebuilt kernels in their baseline (SSE2) build alone, as a non-x86
-#              library has them, and test_kernels_header_only runs the SSE2 kernels compiled into the test.
-#              The AVX2 and AVX-512 builds are the native build's (test_kernels, and the forced
-#              QSIM_KERNEL_ARCH runs); MPI is the native and sanitizer builds', and so are the tests
-#              whose results do not depend on the instruction set (QSIM_TESTS_ANY_ISA: parsing, charts...).
 #   fuzz       the libFuzzer targets (clang: OpenQASM, qsim-run arguments, C++ API), 30 s each, with a
 #              fixed seed (QSIM_FUZZ_SEED, default 1): the same search every run, not a lottery
+#   portable   (on request only: it is what native's SSE2 runs check, at 6 more minutes) no -march=native
+#              for the tests either; the prebuilt kernels' baseline build alone; no MPI, examples or
+#              qsim-run; only the tests whose results can depend on the instruction set
 # The consumer projects (packaging) configure qsim afresh, whatever this build's flags: native build only.
 # Each build runs ctest; native also runs each benchmark row kind once on small n. Build folders: build-test-<name>. Pass build names to run a subset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 builds=("$@")
-[ ${#builds[@]} -eq 0 ] && builds=(native sanitize portable fuzz)
+[ ${#builds[@]} -eq 0 ] && builds=(native sanitize fuzz)
 
 for b in "${builds[@]}"; do
   case "$b" in
