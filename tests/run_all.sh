@@ -4,7 +4,8 @@
 #              checks of the code a consumer compiling without flags gets: every test whose results can
 #              depend on the instruction set once more on the prebuilt baseline (SSE2) kernels
 #              (QSIM_KERNEL_ARCH=sse2), and the header-only kernels compiled without -march
-#              (test_kernels_header_only_portable)
+#              (test_kernels_header_only_portable). The other headers are compiled with -march=native only:
+#              their rounding without FMA contraction is what the portable build below still adds
 #   sanitize   AddressSanitizer + UndefinedBehaviorSanitizer, -fno-sanitize-recover, at -O0 -g1:
 #              GCC 12 needs minutes per file to optimise the instrumented SIMD kernel templates
 #              (-O1: 6 min for examples/ghz.cpp, -O0: 17 s); -g1 keeps line tables for the reports

@@ -165,6 +165,12 @@ TEST_CASE("controls and diagonals on outside qubits are read per chunk", "[block
     qsim::blocking::apply_stages(psi, stages, {}, qsim::kernels::ParallelFor(2, 0));
     INFO("reads=" << reads);
     CHECK(kcheck::distance(psi, expect) <= 1e-13);
+    // Priced first, as automatic mode does: the executor runs the list the cost model built and builds the rest.
+    auto prepared = qsim::blocking::prepare(stages);
+    CHECK(qsim::blocking::blocked_cost(prepared) > 0);
+    qsim::StateVector<double> priced(8);
+    qsim::blocking::apply_prepared(priced, prepared, qsim::kernels::ParallelFor(2, 0));
+    CHECK(kcheck::distance(priced, expect) <= 1e-13);
   }
 }
 

@@ -297,10 +297,13 @@ struct ExecutorOptions {
  * that the stage's controls and diagonals read. A list is built on first
  * use: the cost model needs only the all-ones one (the most gates), the
  * executor all of them, and a run the cost model declines builds no more.
- * Holds pointers to the stage and the binding's values, which must outlive it.
+ * Holds pointers to the stage and the binding's values, which must outlive
+ * it; a list keeps the angles the binding gave when it was built, so prepare
+ * again after changing them.
  */
 class PreparedStage {
  public:
+  PreparedStage(Stage&&, const Binding&, const ExecutorOptions&) = delete;  // it would dangle
   PreparedStage(const Stage& stage, const Binding& b, const ExecutorOptions& options)
       : stage_(&stage), binding_(b), options_(options) {
     index_t reads = 0;
@@ -327,7 +330,10 @@ class PreparedStage {
     return *v;
   }
   /// The list with every read outside qubit at 1: no gate switched off by a control.
-  const std::vector<detail::ChunkPass>& most_passes() { return passes(variants_.size() - 1); }
+  const std::vector<detail::ChunkPass>& most_passes() {
+    if (variants_.empty()) throw invalid_argument("a direct stage runs on the whole state: it has no chunk lists");
+    return passes(variants_.size() - 1);
+  }
   /// A list already built (passes() builds it): a read only, so threads may share it.
   const std::vector<detail::ChunkPass>& built_passes(std::size_t variant) const { return *variants_[variant]; }
 
@@ -347,6 +353,16 @@ inline std::vector<PreparedStage> prepare(const std::vector<Stage>& stages, cons
   for (const Stage& stage : stages) out.emplace_back(stage, b, options);
   return out;
 }
+std::vector<PreparedStage> prepare(std::vector<Stage>&&, const Binding& = {},
+                                   const ExecutorOptions& = {}) = delete;  // it would dangle
+
+namespace detail {
+inline void check_hermitian_width(unsigned rows, unsigned num_qubits) {
+  if (rows != 0 && 2 * rows != num_qubits)
+    throw invalid_argument("a Hermitian run over " + std::to_string(rows) + " rows needs a " +
+                           std::to_string(2 * rows) + "-qubit vector, not " + std::to_string(num_qubits));
+}
+}  // namespace detail
 
 /**
  * Applies the prepared stages (made by schedule() for `psi`'s width) to
@@ -362,9 +378,7 @@ void apply_prepared(StateVector<T>& psi, std::vector<PreparedStage>& prepared, c
   for (PreparedStage& prep : prepared) {
     const Stage& stage = prep.stage();
     const unsigned rows = prep.options().hermitian_rows;
-    if (rows != 0 && 2 * rows != n)
-      throw invalid_argument("a Hermitian run over " + std::to_string(rows) + " rows needs a " +
-                             std::to_string(2 * rows) + "-qubit vector, not " + std::to_string(n));
+    detail::check_hermitian_width(rows, n);
     if (stage.direct) {
       for (const Operation* op : stage.ops) kernels::apply_validated_gate(psi, *op, prep.binding(), par);
       continue;
@@ -436,6 +450,7 @@ void apply_prepared(StateVector<T>& psi, std::vector<PreparedStage>& prepared, c
 template <class T>
 void apply_stages(StateVector<T>& psi, const std::vector<Stage>& stages, const Binding& b = {},
                   const kernels::ParallelFor& par = {}, const ExecutorOptions& options = {}) {
+  detail::check_hermitian_width(options.hermitian_rows, psi.num_qubits());  // also for an empty run
   std::vector<PreparedStage> prepared = prepare(stages, b, options);
   apply_prepared(psi, prepared, par);
 }
