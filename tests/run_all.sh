@@ -11,9 +11,10 @@
 #              (-O1: 6 min for examples/ghz.cpp, -O0: 17 s); -g1 keeps line tables for the reports
 #   fuzz       the libFuzzer targets (clang: OpenQASM, qsim-run arguments, C++ API), 30 s each, with a
 #              fixed seed (QSIM_FUZZ_SEED, default 1): the same search every run, not a lottery
-#   portable   (on request only: it is what native's SSE2 runs check, at 6 more minutes) no -march=native
-#              for the tests either; the prebuilt kernels' baseline build alone; no MPI, examples or
-#              qsim-run; only the tests whose results can depend on the instruction set
+#   portable   (on request only, 6 more minutes: native's SSE2 runs cover its kernels; it adds the other
+#              headers compiled without -march) no -march=native for the tests either; the prebuilt kernels'
+#              baseline build alone; no MPI, examples or qsim-run; only the tests whose results can depend on
+#              the instruction set
 # The consumer projects (packaging) configure qsim afresh, whatever this build's flags: native build only.
 # Each build runs ctest; native also runs each benchmark row kind once on small n. Build folders: build-test-<name>. Pass build names to run a subset.
 set -euo pipefail
