@@ -21,6 +21,7 @@ qsim::Circuit engine_circuit(unsigned n) {
     for (std::size_t k = 0; k < w; ++k) k % 2 ? c.ry(qsim::weight(k), 0) : c.rz(qsim::weight(k), 0);
   const unsigned last = n - 1;
   c.rx(qsim::feature(0, 0.7, 0.2), 0).rz(qsim::feature(n - 1), last).p(qsim::weight(w), 0);
+  c.p(qsim::feature(n - 1, -0.4, 0.3), last);
   c.h(0).s(last).sx(0).t(last).y(0).sdg(0).tdg(last).sxdg(0);
   if (n >= 2) {
     c.crx(qsim::weight(1), 0, last).cry(qsim::feature(0), last, 0).cp(qsim::weight(2), 0, last);
@@ -209,4 +210,17 @@ TEST_CASE("the engines' gradients hold at angles where t + pi rounds to t", "[ml
       CHECK(std::abs(layer.weight_gradient()(2)) < 1e-12);
     }
   }
+}
+
+TEST_CASE("the batched engine names the sample whose feature angle overflows", "[ml][engine]") {
+  qsim::Circuit c(1);
+  c.ry(qsim::feature(0, 1e308), 0);
+  qsim::ml::LayerOptions o;
+  o.engine = qsim::ml::Engine::batched;
+  qsim::ml::QuantumLayer<double> layer(c, {{{1.0, "Z0"}}}, o);
+  Eigen::MatrixXd x(3, 1);
+  x << 0.1, 0.2, 10.0;  // 1e309 is not a double
+  CHECK_THROWS_WITH(layer.forward(x), Catch::Contains("gate angle is not finite") && Catch::Contains("sample 2"));
+  x(2, 0) = -0.5;
+  CHECK(layer.forward(x).allFinite());
 }

@@ -44,12 +44,16 @@ struct BatchKernels {
   /// `scratch` holds 2 * 2^k * lanes values for k > 1.
   void (*apply_matrix)(T* re, T* im, unsigned n, std::size_t lanes, const qubit_t* targets, unsigned k, index_t cmask,
                        const T* m, bool per_lane, MatrixKind kind, T* scratch);
-  /// One step of the adjoint method on one target: when `rho` is not null,
-  /// adds rho[(2 * (r * 2 + c) + part) * lanes + b] += psi_r conj(lam_c) over
-  /// the pairs where `cmask` holds (in double, pair order); then applies `m`
-  /// to psi and lam.
+  /// One step of the adjoint method on one target. When `out` is not null,
+  /// first the sum over the pairs where `cmask` holds of rho(r, c) = psi_r
+  /// conj(lam_c) (in double, pair order): with `slots` = 0 it sets rho itself,
+  /// out[(2 * (r * 2 + c) + part) * lanes + b]; with 1..4 slots (a shared
+  /// matrix only) the gradient of each, out[j * lanes + b] = Re tr(M_j rho)
+  /// = sum_v coef[8 j + v] rho_v (rho_v in the order above). Then applies `m`
+  /// (its adjoint when `dagger`) to psi and lam.
   void (*adjoint_step)(T* psi_re, T* psi_im, T* lam_re, T* lam_im, unsigned n, std::size_t lanes, qubit_t target,
-                       index_t cmask, const T* m, bool per_lane, double* rho);
+                       index_t cmask, const T* m, bool per_lane, bool dagger, const double* coef, unsigned slots,
+                       double* out);
   /// The same sums as adjoint_step for k targets (rho holds 2 * 4^k * lanes), no matrix.
   void (*accumulate_rho)(const T* psi_re, const T* psi_im, const T* lam_re, const T* lam_im, unsigned n,
                          std::size_t lanes, const qubit_t* targets, unsigned k, index_t cmask, double* rho);
@@ -60,10 +64,16 @@ struct BatchKernels {
   /// w[(2 t + 1) * lanes + b] (im).
   void (*apply_pauli_strings)(const T* re, const T* im, T* out_re, T* out_im, unsigned n, std::size_t lanes,
                               const index_t* x, const index_t* z, const T* w, std::size_t terms);
-  /// The matrix of `gate` (rx, ry, rz or p) at angle[b] for each of `lanes`
-  /// lanes, as apply_matrix reads per-lane matrices: value v of lane b at
-  /// lm[v * lanes + b], v = 0..7 (re, im of the entries in row order).
-  void (*rotation_lanes)(GateId gate, const double* angle, std::size_t lanes, T* lm);
+  /// cos and sin of `gate`'s (rx, ry, rz or p) angle[b] for each of `lanes`
+  /// lanes (of half the angle for rx, ry, rz): cs[b] and cs[lanes + b].
+  void (*rotation_lanes)(GateId gate, const double* angle, std::size_t lanes, T* cs);
+  /// `gate` at each lane's angle (`cs` from rotation_lanes; its adjoint when
+  /// `dagger`) on psi where every bit of `cmask` is 1, and on lam unless
+  /// lam_re is null; with lam and a non-null `grad`, first the angle's
+  /// gradient as adjoint_step computes one slot's (grad[b], from coef[0..7]).
+  /// A per-lane dense matrix without its zeros.
+  void (*rotation_step)(GateId gate, T* psi_re, T* psi_im, T* lam_re, T* lam_im, unsigned n, std::size_t lanes,
+                        qubit_t target, index_t cmask, const T* cs, bool dagger, const double* coef, double* grad);
 };
 
 /// The lane count of a block is a multiple of this (64 bytes of float).

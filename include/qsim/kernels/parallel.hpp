@@ -101,11 +101,7 @@ struct ParallelFor {
 template <class Body>
 void parallel_tasks(std::ptrdiff_t count, unsigned threads, Body&& body) {
   std::exception_ptr failure;
-#ifdef _OPENMP
-  const int nt = threads == 0 ? omp_get_max_threads() : static_cast<int>(threads);
-#pragma omp parallel for schedule(dynamic) num_threads(nt)
-#endif
-  for (std::ptrdiff_t i = 0; i < count; ++i) {
+  const auto run = [&](std::ptrdiff_t i) {
     try {
       body(i);
     } catch (...) {
@@ -114,8 +110,19 @@ void parallel_tasks(std::ptrdiff_t count, unsigned threads, Body&& body) {
 #endif
       if (!failure) failure = std::current_exception();
     }
+  };
+#ifdef _OPENMP
+  const int nt = threads == 0 ? omp_get_max_threads() : static_cast<int>(threads);
+  if (nt > 1 && count > 1) {  // a parallel region costs microseconds: a small batch's whole step
+#pragma omp parallel for schedule(dynamic) num_threads(nt)
+    for (std::ptrdiff_t i = 0; i < count; ++i) run(i);
+  } else {
+    for (std::ptrdiff_t i = 0; i < count; ++i) run(i);
   }
+#else
   (void)threads;
+  for (std::ptrdiff_t i = 0; i < count; ++i) run(i);
+#endif
   if (failure) std::rethrow_exception(failure);
 }
 

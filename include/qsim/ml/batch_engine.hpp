@@ -6,12 +6,14 @@
 //   whole block with full SIMD vectors even on one or two qubits;
 // - per sample: one state vector per sample on the backend's usual kernels,
 //   for circuits wide enough that one state fills many registers.
-// Both compute each sample on its own and sum in sample order, so results
-// do not depend on the thread count or on how the batch is cut into blocks.
+// Both compute each sample on its own and sum the samples' gradients in a
+// fixed order, so results do not depend on the thread count or on how the
+// batch is cut into blocks.
 // The per-gate path of ml/adjoint.hpp stays the reference they are tested
 // against.
 #include <Eigen/Dense>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <complex>
 #include <cstddef>
@@ -80,13 +82,14 @@ class BatchEngine {
         terms_.w.push_back(t.coeff * t.phase());
         terms_.output.push_back(o);
       }
-    std::size_t offset = 0;
     for (const auto& s : program_.steps()) {
-      lane_offset_.push_back(offset);
-      if (s.per_sample) offset += 2 * s.dim() * s.dim();
+      const std::size_t dim2 = s.dim() * s.dim();
+      lane_offset_.push_back(lane_values_), u_offset_.push_back(u_values_), m_offset_.push_back(m_values_);
+      if (s.per_sample) lane_values_ += s.simple_per_sample() ? 2 : 2 * dim2;  // cos and sin, or the matrix
+      if (!s.per_sample) u_values_ += 2 * dim2;
+      if (!s.per_sample || s.simple_per_sample()) m_values_ += dim2 * s.slots.size();
       max_dim_ = std::max(max_dim_, s.dim());
     }
-    lane_values_ = offset;
   }
 
   const Program& program() const noexcept { return program_; }
@@ -111,33 +114,53 @@ class BatchEngine {
 
   /// The matrices that are the same for every sample, for weights `w`.
   struct Shared {
-    std::vector<std::vector<T>> u, udag;               // 2 dim^2 values per step (shared steps)
-    std::vector<std::vector<std::complex<double>>> m;  // per step: dim^2 per slot (shared and simple per-sample steps)
-    std::vector<Matrix> u_matrix, udag_matrix;         // the same as Matrix, for the per-sample engine
+    // The batched engine's, flat (BatchEngine's offsets say where step i's are):
+    std::vector<T> u, udag;               // 2 dim^2 values per shared step, U and U^dagger
+    std::vector<std::complex<double>> m;  // dim^2 per slot of a shared or simple per-sample step
+    // The per-sample engine's, per step:
+    std::vector<Matrix> u_matrix, udag_matrix;
     std::vector<std::vector<Matrix>> m_matrix;
   };
 
-  /// `threads` share the steps (each is computed on its own: the same for any count).
-  Shared shared(const Eigen::VectorXd& w, unsigned threads = 1) const {
+  /// `threads` share the steps (each is computed on its own: the same for
+  /// any count). `matrices`: the per-sample engine's forms, else the batched one's.
+  Shared shared(const Eigen::VectorXd& w, unsigned threads = 1, bool matrices = false) const {
     const std::vector<double> zeros(num_features_, 0.0);
     const Binding b{w.data(), static_cast<std::size_t>(w.size()), zeros.data(), zeros.size()};
     Shared sh;
     const std::size_t steps = program_.steps().size();
-    sh.u.resize(steps), sh.udag.resize(steps), sh.m.resize(steps);
-    sh.u_matrix.resize(steps), sh.udag_matrix.resize(steps), sh.m_matrix.resize(steps);
-    detail::parallel_samples(static_cast<std::ptrdiff_t>(steps), threads, [&](std::ptrdiff_t step) {
+    if (matrices) {
+      sh.u_matrix.resize(steps), sh.udag_matrix.resize(steps), sh.m_matrix.resize(steps);
+    } else {
+      sh.u.resize(u_values_), sh.udag.resize(u_values_);
+      sh.m.resize(m_values_);
+    }
+    // A few hundred small matrices take less time than starting threads.
+    const unsigned use = steps * max_dim_ * max_dim_ >= 4096 ? threads : 1U;
+    detail::parallel_samples(static_cast<std::ptrdiff_t>(steps), use, [&](std::ptrdiff_t step) {
       const auto i = static_cast<std::size_t>(step);
       const ProgramStep& s = program_.steps()[i];
       if (s.per_sample && !s.simple_per_sample()) return;
+      if (!matrices && s.dim() == 2) {  // the common case (Rot, RY, ...), without heap matrices
+        one_qubit_shared(s, b, sh.m.data() + m_offset_[i], s.per_sample ? nullptr : sh.u.data() + u_offset_[i],
+                         s.per_sample ? nullptr : sh.udag.data() + u_offset_[i]);
+        return;
+      }
       const std::vector<Matrix> f = Program::factor_matrices(s, b);
       std::vector<Matrix> m = Program::derivatives(s, b, f);  // constant for a simple per-sample step
-      for (const auto& mk : m) sh.m[i].insert(sh.m[i].end(), mk.begin(), mk.end());
+      if (!matrices) {
+        for (std::size_t j = 0; j < m.size(); ++j)
+          std::copy(m[j].begin(), m[j].end(), sh.m.begin() + m_offset_[i] + j * m[j].size());
+        if (s.per_sample) return;
+        const Matrix u = Program::matrix(s, f);
+        to_values(u, sh.u.data() + u_offset_[i]);
+        to_values(adjoint(u, s.dim()), sh.udag.data() + u_offset_[i]);
+        return;
+      }
       sh.m_matrix[i] = std::move(m);
       if (s.per_sample) return;
       sh.u_matrix[i] = Program::matrix(s, f);
       sh.udag_matrix[i] = adjoint(sh.u_matrix[i], s.dim());
-      sh.u[i] = to_values(sh.u_matrix[i]);
-      sh.udag[i] = to_values(sh.udag_matrix[i]);
     });
     return sh;
   }
@@ -171,10 +194,15 @@ class BatchEngine {
     const auto& steps = program_.steps();
     for (std::size_t i = 0; i < steps.size(); ++i) {
       const ProgramStep& s = steps[i];
-      const T* m = sh.u[i].data();
+      const T* m = sh.u.data() + u_offset_[i];
       if (s.per_sample) {
         T* lm = blk.lane_matrices.data() + lane_offset_[i] * lanes;
         lane_matrices(kb, s, w, xt, blk, lm);
+        if (s.simple_per_sample()) {
+          kb.rotation_step(s.factors[0].gate, re, im, nullptr, nullptr, n_, lanes, s.targets[0], s.cmask, lm, false,
+                           nullptr, nullptr);
+          continue;
+        }
         m = lm;
       }
       kb.apply_matrix(re, im, n_, lanes, s.targets.data(), static_cast<unsigned>(s.targets.size()), s.cmask, m,
@@ -202,11 +230,13 @@ class BatchEngine {
     blk.state.clear(), blk.lane_matrices.clear();
   }
 
-  /// The adjoint sweep of one block: adds each sample's dL/dw to its column
-  /// of dw (weights x batch) and its dL/dx to its column of dxt.
+  /// The adjoint sweep of one block: adds each sample's dL/dw to its row of
+  /// dw (batch x weights) and its dL/dx to its row of dx (batch x features),
+  /// so that a weight's gradients over the block's lanes are contiguous.
   void backward_block(const kernels::BatchKernels<T>& kb, const Shared& sh, const Eigen::VectorXd& w,
                       const Eigen::MatrixXd& xt, const Eigen::MatrixXd& dy, Block& blk, Eigen::MatrixXd& dw,
-                      Eigen::MatrixXd& dxt) const {
+                      Eigen::MatrixXd& dx) const {
+    const Gradients out{dw, dx, true};
     const std::size_t lanes = blk.lanes, size = std::size_t{1} << n_, first = blk.first;
     T* re = blk.state.data();
     T* im = re + size * lanes;
@@ -226,36 +256,57 @@ class BatchEngine {
                            terms_.x.size());
     std::vector<T> udag = values_->take_uninitialized(2 * max_dim_ * max_dim_ * lanes),
                    scratch = values_->take_uninitialized(2 * max_dim_ * lanes);
-    // rho and grad are cleared before each use.
+    // adjoint_step writes rho whole; accumulate_rho's is cleared first; grad is written first.
     std::vector<double> rho = doubles_->take_uninitialized(2 * max_dim_ * max_dim_ * lanes),
-                        grad = doubles_->take_uninitialized(lanes);
+                        grad = doubles_->take_uninitialized(Program::max_fused_slots * lanes);
     const auto& steps = program_.steps();
     for (std::size_t i = steps.size(); i-- > 0;) {
       const ProgramStep& s = steps[i];
       const std::size_t dim = s.dim(), k = s.targets.size();
-      const T* m = sh.udag[i].data();
-      if (s.per_sample) {  // U^dagger of each lane from the forward's U
-        const T* lm = blk.lane_matrices.data() + lane_offset_[i] * lanes;
-        for (std::size_t r = 0; r < dim; ++r)
-          for (std::size_t c = 0; c < dim; ++c)
-            for (std::size_t b = 0; b < lanes; ++b) {
-              udag[(2 * (r * dim + c)) * lanes + b] = lm[(2 * (c * dim + r)) * lanes + b];
-              udag[(2 * (r * dim + c) + 1) * lanes + b] = -lm[(2 * (c * dim + r) + 1) * lanes + b];
-            }
-        m = udag.data();
-      }
       const bool grads = !s.slots.empty();
-      if (grads) std::fill(rho.begin(), rho.begin() + static_cast<std::ptrdiff_t>(2 * dim * dim * lanes), 0.0);
-      if (k == 1 && grads) {
-        kb.adjoint_step(re, im, lre, lim, n_, lanes, s.targets[0], s.cmask, m, s.per_sample, rho.data());
+      const T* lane_u = s.per_sample ? blk.lane_matrices.data() + lane_offset_[i] * lanes : nullptr;
+      // A shared matrix or a simple rotation on one target: the kernel sums
+      // each slot's gradient Re tr(M_j rho) itself, from coef.
+      const std::size_t slots = s.slots.size();
+      const bool direct =
+          grads && k == 1 && slots <= Program::max_fused_slots && (!s.per_sample || s.simple_per_sample());
+      double coef[8 * Program::max_fused_slots] = {};
+      if (direct) slot_coefficients(sh.m.data() + m_offset_[i], slots, coef);
+      if (s.simple_per_sample()) {  // U^dagger from the forward's cos and sin
+        kb.rotation_step(s.factors[0].gate, re, im, lre, lim, n_, lanes, s.targets[0], s.cmask, lane_u, true, coef,
+                         grads ? grad.data() : nullptr);
+      } else if (k == 1 && (grads || s.per_sample)) {
+        // The outer product and both sweeps in one pass; a per-sample step's
+        // U^dagger is read from its forward matrices.
+        double* sums = !grads ? nullptr : direct ? grad.data() : rho.data();
+        kb.adjoint_step(re, im, lre, lim, n_, lanes, s.targets[0], s.cmask,
+                        s.per_sample ? lane_u : sh.udag.data() + u_offset_[i], s.per_sample, s.per_sample,
+                        direct ? coef : nullptr, direct ? static_cast<unsigned>(slots) : 0U, sums);
       } else {
-        if (grads)
+        const T* m = sh.udag.data() + u_offset_[i];
+        if (s.per_sample) {  // U^dagger of each lane from the forward's U
+          for (std::size_t r = 0; r < dim; ++r)
+            for (std::size_t c = 0; c < dim; ++c)
+              for (std::size_t b = 0; b < lanes; ++b) {
+                udag[(2 * (r * dim + c)) * lanes + b] = lane_u[(2 * (c * dim + r)) * lanes + b];
+                udag[(2 * (r * dim + c) + 1) * lanes + b] = -lane_u[(2 * (c * dim + r) + 1) * lanes + b];
+              }
+          m = udag.data();
+        }
+        if (grads) {
+          std::fill(rho.begin(), rho.begin() + static_cast<std::ptrdiff_t>(2 * dim * dim * lanes), 0.0);
           kb.accumulate_rho(re, im, lre, lim, n_, lanes, s.targets.data(), static_cast<unsigned>(k), s.cmask,
                             rho.data());
+        }
         kb.apply_matrix(re, im, n_, lanes, s.targets.data(), static_cast<unsigned>(k), s.cmask, m, s.per_sample, s.kind,
                         scratch.data());
         kb.apply_matrix(lre, lim, n_, lanes, s.targets.data(), static_cast<unsigned>(k), s.cmask, m, s.per_sample,
                         s.kind, scratch.data());
+      }
+      if (direct) {
+        for (std::size_t j = 0; j < slots; ++j)
+          add_lane_gradients(s.slots[j].param, grad.data() + j * lanes, blk, w, xt, out);
+        continue;
       }
       if (!grads) continue;
       if (s.per_sample && !s.simple_per_sample()) {  // dU/dt U^dagger differs per sample
@@ -270,24 +321,25 @@ class BatchEngine {
                     std::complex<double>(rho[(2 * e) * lanes + b], rho[(2 * e + 1) * lanes + b]))
                        .real();
             }
-            add_gradient(s.slots[j].param, 2 * g, w, xt, col, dw, dxt);
+            add_gradient(s.slots[j].param, 2 * g, w, xt, col, out);
           }
         }
         continue;
       }
       for (std::size_t j = 0; j < s.slots.size(); ++j) {  // Re tr(M rho) of every lane at once
-        const std::complex<double>* mk = sh.m[i].data() + j * dim * dim;
-        std::fill(grad.begin(), grad.end(), 0.0);
+        const std::complex<double>* mk = sh.m.data() + m_offset_[i] + j * dim * dim;
+        double* __restrict g = grad.data();
         for (std::size_t e = 0; e < dim * dim; ++e) {
           const std::size_t r = e / dim, c = e % dim;
           const double mr = mk[c * dim + r].real(), mi = mk[c * dim + r].imag();
           const double* __restrict rr = rho.data() + (2 * e) * lanes;
           const double* __restrict ri = rr + lanes;
-          double* __restrict g = grad.data();
-          for (std::size_t b = 0; b < lanes; ++b) g[b] += mr * rr[b] - mi * ri[b];
+          if (e == 0)
+            for (std::size_t b = 0; b < lanes; ++b) g[b] = mr * rr[b] - mi * ri[b];
+          else
+            for (std::size_t b = 0; b < lanes; ++b) g[b] += mr * rr[b] - mi * ri[b];
         }
-        for (std::size_t b = 0; b < blk.count; ++b)
-          add_gradient(s.slots[j].param, 2 * grad[b], w, xt, static_cast<Eigen::Index>(first + b), dw, dxt);
+        add_lane_gradients(s.slots[j].param, g, blk, w, xt, out);
       }
     }
     if (const Operation* e = program_.embedding())
@@ -296,7 +348,7 @@ class BatchEngine {
         detail::embedding_gradient(
             *e, program_.embedding_index(), binding(w, xt, col),
             [&](index_t i) { return static_cast<double>(lre[i * lanes + b]); },
-            [&](const Param& p, double g) { add_gradient(p, g, w, xt, col, dw, dxt); });
+            [&](const Param& p, double g) { add_gradient(p, g, w, xt, col, out); });
       }
     for (auto* v : {&lam, &weights, &udag, &scratch}) values_->give(std::move(*v));
     doubles_->give(std::move(rho));
@@ -329,6 +381,7 @@ class BatchEngine {
                        Eigen::Index col, const std::vector<PauliSum>& observables, const Eigen::MatrixXd& dy,
                        StateVector<T>& psi, StateVector<T>& lam, StateVector<T>& scratch, Eigen::MatrixXd& dw,
                        Eigen::MatrixXd& dxt, const kernels::ParallelFor& par) const {
+    const Gradients out{dw, dxt, false};
     PauliSum folded;
     for (std::size_t o = 0; o < observables.size(); ++o)
       folded.add(observables[o], dy(col, static_cast<Eigen::Index>(o)));
@@ -363,12 +416,12 @@ class BatchEngine {
         ks.apply_matrix(psi, s.targets, s.controls, udag, par, s.kind);
         ks.apply_matrix(lam, s.targets, s.controls, udag, par, s.kind);
       }
-      for (std::size_t j = 0; j < s.slots.size(); ++j) add_gradient(s.slots[j].param, 2 * acc[j], w, xt, col, dw, dxt);
+      for (std::size_t j = 0; j < s.slots.size(); ++j) add_gradient(s.slots[j].param, 2 * acc[j], w, xt, col, out);
     }
     if (const Operation* e = program_.embedding())
       detail::embedding_gradient(
           *e, program_.embedding_index(), b, [&](index_t i) { return static_cast<double>(lam[i].real()); },
-          [&](const Param& p, double g) { add_gradient(p, g, w, xt, col, dw, dxt); });
+          [&](const Param& p, double g) { add_gradient(p, g, w, xt, col, out); });
   }
 
  private:
@@ -377,46 +430,114 @@ class BatchEngine {
                    static_cast<std::size_t>(xt.rows())};
   }
 
-  static std::vector<T> to_values(const Matrix& m) {
-    std::vector<T> v(2 * m.size());
+  template <class M>
+  static void to_values(const M& m, T* v) {
     for (std::size_t e = 0; e < m.size(); ++e)
       v[2 * e] = static_cast<T>(m[e].real()), v[2 * e + 1] = static_cast<T>(m[e].imag());
-    return v;
+  }
+
+  using Matrix2 = std::array<std::complex<double>, 4>;
+  static Matrix2 times(const Matrix2& a, const Matrix2& b) {
+    return {a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3]};
+  }
+  static Matrix2 dagger(const Matrix2& a) {
+    return {std::conj(a[0]), std::conj(a[2]), std::conj(a[1]), std::conj(a[3])};
+  }
+
+  // shared() for a step on one qubit, as Program::matrix and Program::derivatives
+  // compute it but on 2 x 2 values: one walk from the last factor, with A
+  // the product of the factors after the current one, M = A (dF F^dagger)
+  // A^dagger for each slot and, at the end, U = A. `u` null: a per-sample step (M only).
+  void one_qubit_shared(const ProgramStep& s, const Binding& b, std::complex<double>* m, T* u, T* udag) const {
+    Matrix2 after{1.0, 0.0, 0.0, 1.0};
+    std::vector<double> angles;
+    std::size_t j = s.slots.size();
+    for (std::size_t g = s.factors.size(); g-- > 0;) {
+      const Operation& op = s.factors[g];
+      angles.clear();
+      for (const auto& p : op.params) angles.push_back(p.value(b));
+      const Matrix f = op.gate == GateId::unitary ? op.bound_matrix(b) : gate_matrix(op.gate, angles);
+      for (; j > 0 && s.slots[j - 1].factor == g; --j) {
+        const Matrix d = gate_derivative_times_adjoint(op.gate, angles, s.slots[j - 1].angle, f, 2);
+        const Matrix2 mk = times(times(after, {d[0], d[1], d[2], d[3]}), dagger(after));
+        std::copy(mk.begin(), mk.end(), m + 4 * (j - 1));
+      }
+      after = times(after, {f[0], f[1], f[2], f[3]});
+    }
+    if (u == nullptr) return;
+    to_values(after, u);
+    to_values(dagger(after), udag);
+  }
+
+  // coef for the kernels' slot gradients (BatchKernels::adjoint_step) from
+  // the slots' M (dim 2): Re tr(M rho) = sum_e Re M(c, r) Re rho_e - Im M(c, r) Im rho_e.
+  static void slot_coefficients(const std::complex<double>* m, std::size_t slots, double* coef) {
+    for (std::size_t j = 0; j < slots; ++j)
+      for (std::size_t e = 0; e < 4; ++e) {
+        const std::complex<double> v = m[4 * j + (e % 2) * 2 + e / 2];
+        coef[8 * j + 2 * e] = v.real(), coef[8 * j + 2 * e + 1] = -v.imag();
+      }
+  }
+
+  // Where gradients go: the per-sample engine's matrices hold one column per
+  // sample (value x batch), the batched engine's one row per sample (batch x
+  // value), so that a block's lanes of one weight are contiguous.
+  struct Gradients {
+    Eigen::MatrixXd& weights;
+    Eigen::MatrixXd& inputs;
+    bool batch_major;
+    double& at(Param::Source s, std::size_t index, Eigen::Index col) const {
+      Eigen::MatrixXd& m = s == Param::Source::weight ? weights : inputs;
+      const auto i = static_cast<Eigen::Index>(index);
+      return batch_major ? m(col, i) : m(i, col);
+    }
+  };
+
+  // add_gradient of 2 g[b] for every sample of the block (batch-major out):
+  // an affine angle's in one contiguous loop.
+  static void add_lane_gradients(const Param& p, const double* g, const Block& blk, const Eigen::VectorXd& w,
+                                 const Eigen::MatrixXd& xt, const Gradients& out) {
+    if (!p.is_expression()) {
+      double* to = &out.at(p.source, p.index, static_cast<Eigen::Index>(blk.first));
+      for (std::size_t b = 0; b < blk.count; ++b) to[b] += 2 * g[b] * p.scale;
+      return;
+    }
+    for (std::size_t b = 0; b < blk.count; ++b)
+      add_gradient(p, 2 * g[b], w, xt, static_cast<Eigen::Index>(blk.first + b), out);
   }
 
   static void add_gradient(const Param& p, double g, const Eigen::VectorXd& w, const Eigen::MatrixXd& xt,
-                           Eigen::Index col, Eigen::MatrixXd& dw, Eigen::MatrixXd& dxt) {
+                           Eigen::Index col, const Gradients& out) {
     if (!p.is_expression()) {  // the affine fast path: no binding needed
-      (p.source == Param::Source::weight ? dw : dxt)(static_cast<Eigen::Index>(p.index), col) += g * p.scale;
+      out.at(p.source, p.index, col) += g * p.scale;
       return;
     }
-    p.for_each_partial(binding(w, xt, col), [&](Param::Source s, std::size_t index, double d) {
-      (s == Param::Source::weight ? dw : dxt)(static_cast<Eigen::Index>(index), col) += g * d;
-    });
+    p.for_each_partial(binding(w, xt, col),
+                       [&](Param::Source s, std::size_t index, double d) { out.at(s, index, col) += g * d; });
   }
 
-  // The matrix of a per-sample step for every lane of the block (padding
-  // lanes read feature values 0).
+  // The matrix of a per-sample step for every lane of the block, or the cos
+  // and sin of a simple one's angle (padding lanes read feature values 0).
   void lane_matrices(const kernels::BatchKernels<T>& kb, const ProgramStep& s, const Eigen::VectorXd& w,
                      const Eigen::MatrixXd& xt, const Block& blk, T* lm) const {
     const std::size_t lanes = blk.lanes;
     if (s.simple_per_sample()) {
       const Operation& op = s.factors[0];
       const Param& p = op.params[0];
-      std::vector<double> angle(lanes);
-      for (std::size_t b = 0; b < lanes; ++b) {
-        double v = p.offset;
-        if (p.source == Param::Source::feature)
-          v += p.scale *
-               (b < blk.count ? xt(static_cast<Eigen::Index>(p.index), static_cast<Eigen::Index>(blk.first + b)) : 0.0);
-        else if (p.source == Param::Source::weight)
-          v += p.scale * w[static_cast<Eigen::Index>(p.index)];
-        if (!std::isfinite(v))
-          throw invalid_argument("gate angle is not finite (" + std::to_string(v) + ") for " + p.describe() +
+      std::vector<double> angle = doubles_->take_uninitialized(lanes);
+      // simple_per_sample: an affine angle of one feature (of 0 in the padding lanes)
+      const auto stride = static_cast<std::size_t>(xt.rows());
+      const double* x = xt.data() + p.index + blk.first * stride;
+      for (std::size_t b = 0; b < blk.count; ++b) angle[b] = p.offset + p.scale * x[b * stride];
+      std::fill(angle.begin() + static_cast<std::ptrdiff_t>(blk.count), angle.end(), p.offset);
+      bool finite = true;
+      for (std::size_t b = 0; b < lanes; ++b) finite &= std::isfinite(angle[b]);
+      for (std::size_t b = 0; !finite && b < lanes; ++b)
+        if (!std::isfinite(angle[b]))
+          throw invalid_argument("gate angle is not finite (" + std::to_string(angle[b]) + ") for " + p.describe() +
                                  " of sample " + std::to_string(blk.first + b));
-        angle[b] = v;
-      }
       kb.rotation_lanes(op.gate, angle.data(), lanes, lm);
+      doubles_->give(std::move(angle));
       return;
     }
     // Padding lanes repeat the block's first sample: its angles are finite
@@ -441,8 +562,9 @@ class BatchEngine {
   unsigned n_;
   std::size_t num_features_;
   Terms terms_;
-  std::vector<std::size_t> lane_offset_;
-  std::size_t lane_values_ = 0, max_dim_ = 1;
+  // Where step i's values start: its lane matrices in a Block, its U and M in a Shared.
+  std::vector<std::size_t> lane_offset_, u_offset_, m_offset_;
+  std::size_t lane_values_ = 0, u_values_ = 0, m_values_ = 0, max_dim_ = 1;
   // Shared by copies of the engine (the pools are thread-safe).
   std::shared_ptr<detail::BufferPool<T>> values_ = std::make_shared<detail::BufferPool<T>>();
   std::shared_ptr<detail::BufferPool<double>> doubles_ = std::make_shared<detail::BufferPool<double>>();

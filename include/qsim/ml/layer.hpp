@@ -58,7 +58,7 @@ struct LayerOptions {
  * costs one adjoint sweep whatever the number of outputs; it returns dL/dX
  * and adds dL/dweights to weight_gradient(). Samples run in parallel and
  * every result is independent of the thread count (each sample on its own,
- * sums in sample order).
+ * sums over the samples in a fixed order).
  * @code
  *   qsim::Circuit c(2);
  *   qsim::ml::angle_embedding(c, 2);
@@ -77,6 +77,8 @@ class QuantumLayer {
         observables_(std::move(observables)),
         options_(options),
         engine_(circuit_, observables_),
+        num_features_(circuit_.num_features()),
+        num_circuit_weights_(circuit_.num_weights()),
         noisy_circuit_(options_.noise ? options_.noise->apply(circuit_) : Circuit()) {
     if (options_.noise)
       for (const auto& o : observables_) read_observables_.push_back(readout_observable(o, *options_.noise));
@@ -90,7 +92,7 @@ class QuantumLayer {
   }
 
   std::size_t num_weights() const { return static_cast<std::size_t>(weights_.size()); }
-  std::size_t num_features() const { return circuit_.num_features(); }
+  std::size_t num_features() const { return num_features_; }
   std::size_t num_outputs() const { return observables_.size(); }
   const Circuit& circuit() const noexcept { return circuit_; }
   /// The engine forward() runs on: LayerOptions::engine, with automatic resolved.
@@ -167,7 +169,7 @@ class QuantumLayer {
     Engine engine = Engine::reference;
     std::shared_ptr<const typename BatchEngine<T>::Shared> shared;  // the weights' matrices, for backward
   };
-  /// dL/dweights (summed over the batch in sample order) and dL/dX of one backward().
+  /// dL/dweights (summed over the batch in a fixed order) and dL/dX of one backward().
   struct BackwardResult {
     Eigen::VectorXd weights;
     Eigen::MatrixXd inputs;
@@ -250,7 +252,8 @@ class QuantumLayer {
     }
     Tape t{x, w, {}, {}, engine, nullptr};
     if (engine != Engine::reference)
-      t.shared = std::make_shared<const typename BatchEngine<T>::Shared>(engine_.shared(w, batch_threads(batch)));
+      t.shared = std::make_shared<const typename BatchEngine<T>::Shared>(
+          engine_.shared(w, batch_threads(batch), engine == Engine::per_sample));
     if (engine == Engine::batched) {
       const auto& sh = *t.shared;
       const auto& kb = *kernels::active_kernels<T>().batch;
@@ -294,11 +297,12 @@ class QuantumLayer {
     if (dy.rows() != batch || dy.cols() != static_cast<Eigen::Index>(observables_.size()))
       throw invalid_argument("dL/dY has shape " + std::to_string(dy.rows()) + " x " + std::to_string(dy.cols()) +
                              ", expected " + std::to_string(batch) + " x " + std::to_string(observables_.size()));
-    for (Eigen::Index i = 0; i < batch; ++i)
-      for (Eigen::Index o = 0; o < dy.cols(); ++o)
-        if (!std::isfinite(dy(i, o)))
-          throw invalid_argument("dL/dY of sample " + std::to_string(i) + ", output " + std::to_string(o) +
-                                 " is not finite (" + std::to_string(dy(i, o)) + ")");
+    if (!dy.allFinite())  // then find the first, for the message
+      for (Eigen::Index i = 0; i < batch; ++i)
+        for (Eigen::Index o = 0; o < dy.cols(); ++o)
+          if (!std::isfinite(dy(i, o)))
+            throw invalid_argument("dL/dY of sample " + std::to_string(i) + ", output " + std::to_string(o) +
+                                   " is not finite (" + std::to_string(dy(i, o)) + ")");
     check_weights(tape.weights);
     std::size_t in_blocks = 0;
     for (const auto& b : tape.blocks) in_blocks += b.count;
@@ -313,11 +317,15 @@ class QuantumLayer {
     check_tape(tape, dy);
     const Eigen::Index batch = tape.x.rows();
     const Eigen::Index nw = tape.weights.size(), nf = static_cast<Eigen::Index>(num_features());
-    Eigen::MatrixXd dw_per_sample = Eigen::MatrixXd::Zero(nw, batch);
-    Eigen::MatrixXd dxt = Eigen::MatrixXd::Zero(nf, batch);
     const Eigen::MatrixXd xt = tape.x.transpose();
     const unsigned n = circuit_.num_qubits();
     const Eigen::VectorXd& w = tape.weights;
+    // The per-sample paths write one column per sample (weights x batch, features x batch).
+    Eigen::MatrixXd dw_per_sample, dxt;
+    if (tape.engine != Engine::batched || options_.noise) {
+      dw_per_sample = Eigen::MatrixXd::Zero(nw, batch);
+      dxt = Eigen::MatrixXd::Zero(nf, batch);
+    }
     if (options_.noise) {
       detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
         PauliSum folded;
@@ -332,13 +340,15 @@ class QuantumLayer {
       for (Eigen::Index i = 0; i < batch; ++i) g.weights += dw_per_sample.col(i);  // fixed order
       return g;
     }
-    const auto own =
-        tape.shared || tape.engine == Engine::reference
-            ? nullptr
-            : std::make_shared<const typename BatchEngine<T>::Shared>(engine_.shared(w, batch_threads(batch)));
+    const auto own = tape.shared || tape.engine == Engine::reference
+                         ? nullptr
+                         : std::make_shared<const typename BatchEngine<T>::Shared>(
+                               engine_.shared(w, batch_threads(batch), tape.engine == Engine::per_sample));
     const typename BatchEngine<T>::Shared none;
     const auto& sh = tape.shared ? *tape.shared : own ? *own : none;
     if (tape.engine == Engine::batched) {
+      // The batched engine writes one row per sample (batch x weights, batch x features).
+      Eigen::MatrixXd dw_by_sample = Eigen::MatrixXd::Zero(batch, nw), dx = Eigen::MatrixXd::Zero(batch, nf);
       const auto& kb = *kernels::active_kernels<T>().batch;
       const bool cached = !tape.blocks.empty();
       std::vector<std::pair<std::size_t, std::size_t>> cuts;
@@ -355,63 +365,66 @@ class QuantumLayer {
           blk = std::move(movable->blocks[s]);
         else
           blk = tape.blocks[s];
-        engine_.backward_block(kb, sh, w, xt, dy, blk, dw_per_sample, dxt);
+        engine_.backward_block(kb, sh, w, xt, dy, blk, dw_by_sample, dx);
         engine_.recycle(blk);
       });
-    } else {
-      const bool cached = !tape.states.empty();
-      const kernels::ParallelFor par(batch > 1 ? 1U : options_.threads);
-      detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
-        const Binding b = binding(w, xt, i);
-        const auto s = static_cast<std::size_t>(i);
-        StateVector<T> psi;
-        if (!cached) {
-          psi = StateVector<T>(n);
-          if (tape.engine == Engine::per_sample)
-            engine_.forward_sample(kernels::active_kernels<T>(), sh, w, xt, i, psi, par);
-          else
-            detail::run_gates(circuit_, b, psi);
-        } else if (movable) {
-          psi = std::move(movable->states[s]);
-        } else {
-          psi = tape.states[s];
-        }
-        StateVector<T> lam(n);
-        if (tape.engine == Engine::per_sample) {
-          StateVector<T> scratch(0);
-          engine_.backward_sample(kernels::active_kernels<T>(), sh, w, xt, i, observables_, dy, psi, lam, scratch,
-                                  dw_per_sample, dxt, par);
-          return;
-        }
-        PauliSum folded;
-        for (std::size_t o = 0; o < observables_.size(); ++o)
-          folded.add(observables_[o], dy(i, static_cast<Eigen::Index>(o)));
-        apply_pauli_sum(folded, psi, lam, par);
-        adjoint_sweep(circuit_, b, psi, lam, dw_per_sample.col(i).data(), dxt.col(i).data());
-      });
+      // A fixed reduction over the samples of each weight (contiguous here).
+      return BackwardResult{dw_by_sample.colwise().sum().transpose(), std::move(dx)};
     }
+    const bool cached = !tape.states.empty();
+    const kernels::ParallelFor par(batch > 1 ? 1U : options_.threads);
+    detail::parallel_samples(batch, options_.threads, [&](std::ptrdiff_t i) {
+      const Binding b = binding(w, xt, i);
+      const auto s = static_cast<std::size_t>(i);
+      StateVector<T> psi;
+      if (!cached) {
+        psi = StateVector<T>(n);
+        if (tape.engine == Engine::per_sample)
+          engine_.forward_sample(kernels::active_kernels<T>(), sh, w, xt, i, psi, par);
+        else
+          detail::run_gates(circuit_, b, psi);
+      } else if (movable) {
+        psi = std::move(movable->states[s]);
+      } else {
+        psi = tape.states[s];
+      }
+      StateVector<T> lam(n);
+      if (tape.engine == Engine::per_sample) {
+        StateVector<T> scratch(0);
+        engine_.backward_sample(kernels::active_kernels<T>(), sh, w, xt, i, observables_, dy, psi, lam, scratch,
+                                dw_per_sample, dxt, par);
+        return;
+      }
+      PauliSum folded;
+      for (std::size_t o = 0; o < observables_.size(); ++o)
+        folded.add(observables_[o], dy(i, static_cast<Eigen::Index>(o)));
+      apply_pauli_sum(folded, psi, lam, par);
+      adjoint_sweep(circuit_, b, psi, lam, dw_per_sample.col(i).data(), dxt.col(i).data());
+    });
     BackwardResult g{Eigen::VectorXd::Zero(nw), dxt.transpose()};
     for (Eigen::Index i = 0; i < batch; ++i) g.weights += dw_per_sample.col(i);  // fixed order
     return g;
   }
 
   void check_weights(const Eigen::VectorXd& w) const {
-    if (static_cast<std::size_t>(w.size()) != circuit_.num_weights())
-      throw invalid_argument("the layer has " + std::to_string(circuit_.num_weights()) + " weights, got " +
+    if (static_cast<std::size_t>(w.size()) != num_circuit_weights_)
+      throw invalid_argument("the layer has " + std::to_string(num_circuit_weights_) + " weights, got " +
                              std::to_string(w.size()));
-    for (Eigen::Index i = 0; i < w.size(); ++i)
-      if (!std::isfinite(w[i])) throw invalid_argument("weight " + std::to_string(i) + " is not finite");
+    if (!w.allFinite())
+      for (Eigen::Index i = 0; i < w.size(); ++i)
+        if (!std::isfinite(w[i])) throw invalid_argument("weight " + std::to_string(i) + " is not finite");
   }
 
   void check_inputs(const Eigen::MatrixXd& x) const {
     if (static_cast<std::size_t>(x.cols()) != num_features())
       throw invalid_argument("the layer's circuit takes " + std::to_string(num_features()) + " features, input has " +
                              std::to_string(x.cols()) + " columns");
-    for (Eigen::Index i = 0; i < x.rows(); ++i)
-      for (Eigen::Index f = 0; f < x.cols(); ++f)
-        if (!std::isfinite(x(i, f)))
-          throw invalid_argument("feature " + std::to_string(f) + " of sample " + std::to_string(i) +
-                                 " is not finite (" + std::to_string(x(i, f)) + ")");
+    if (!x.allFinite())
+      for (Eigen::Index i = 0; i < x.rows(); ++i)
+        for (Eigen::Index f = 0; f < x.cols(); ++f)
+          if (!std::isfinite(x(i, f)))
+            throw invalid_argument("feature " + std::to_string(f) + " of sample " + std::to_string(i) +
+                                   " is not finite (" + std::to_string(x(i, f)) + ")");
   }
 
   // Threads over the blocks of a batch: one for small work, where forking costs more than it saves.
@@ -426,8 +439,9 @@ class QuantumLayer {
   std::vector<PauliSum> observables_;
   LayerOptions options_;
   BatchEngine<T> engine_;
-  Circuit noisy_circuit_;                   // the noise model applied to circuit_ (empty without noise)
-  std::vector<PauliSum> read_observables_;  // the observables through the model's readout errors
+  std::size_t num_features_, num_circuit_weights_;  // counted once: Circuit counts them on each call
+  Circuit noisy_circuit_;                           // the noise model applied to circuit_ (empty without noise)
+  std::vector<PauliSum> read_observables_;          // the observables through the model's readout errors
   Eigen::VectorXd weights_, grad_;
   Tape tape_;  // of the stateful forward()
   bool has_forward_ = false;
