@@ -455,6 +455,14 @@ void rotation_lanes(GateId gate, const double* angle, std::size_t lanes, T* cs) 
   constexpr std::size_t width = V::size;
   const V half(gate == GateId::p ? 1.0 : 0.5);
   for (std::size_t j = 0; j < lanes; j += width) {
+    if constexpr (std::is_same_v<T, double>) {
+      if (j + width <= lanes) {  // a whole vector, stored as it is
+        const auto [s, c] = xsimd::sincos(V::load_unaligned(angle + j) * half);
+        c.store_unaligned(cs + j);
+        s.store_unaligned(cs + lanes + j);
+        continue;
+      }
+    }
     alignas(64) double in[width] = {}, sn[width], cn[width];
     std::copy(angle + j, angle + std::min(lanes, j + width), in);
     const auto [s, c] = xsimd::sincos(V::load_aligned(in) * half);

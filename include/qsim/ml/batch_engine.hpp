@@ -17,6 +17,8 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,6 +62,21 @@ inline const char* engine_name(Engine e) {
       return "automatic";
   }
 }
+
+namespace detail {
+/// No NaN or infinity among v[0..n): tested on the exponent bits, a loop
+/// the compiler vectorises (std::isfinite and Eigen's allFinite() compare
+/// one value at a time).
+inline bool all_finite(const double* v, std::size_t n) {
+  std::uint64_t special = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t bits;
+    std::memcpy(&bits, v + i, sizeof bits);
+    special |= static_cast<std::uint64_t>((bits & 0x7ff0000000000000ULL) == 0x7ff0000000000000ULL);
+  }
+  return special == 0;
+}
+}  // namespace detail
 
 template <class T>
 class BatchEngine {
@@ -437,8 +454,16 @@ class BatchEngine {
   }
 
   using Matrix2 = std::array<std::complex<double>, 4>;
+  // a b + c d, written out: std::complex's operator* checks for infinities
+  // and NaNs on every product (the angles here are finite).
+  static std::complex<double> dot2(std::complex<double> a, std::complex<double> b, std::complex<double> c,
+                                   std::complex<double> d) {
+    return {a.real() * b.real() - a.imag() * b.imag() + (c.real() * d.real() - c.imag() * d.imag()),
+            a.real() * b.imag() + a.imag() * b.real() + (c.real() * d.imag() + c.imag() * d.real())};
+  }
   static Matrix2 times(const Matrix2& a, const Matrix2& b) {
-    return {a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3]};
+    return {dot2(a[0], b[0], a[1], b[2]), dot2(a[0], b[1], a[1], b[3]), dot2(a[2], b[0], a[3], b[2]),
+            dot2(a[2], b[1], a[3], b[3])};
   }
   static Matrix2 dagger(const Matrix2& a) {
     return {std::conj(a[0]), std::conj(a[2]), std::conj(a[1]), std::conj(a[3])};
@@ -530,8 +555,7 @@ class BatchEngine {
       const double* x = xt.data() + p.index + blk.first * stride;
       for (std::size_t b = 0; b < blk.count; ++b) angle[b] = p.offset + p.scale * x[b * stride];
       std::fill(angle.begin() + static_cast<std::ptrdiff_t>(blk.count), angle.end(), p.offset);
-      bool finite = true;
-      for (std::size_t b = 0; b < lanes; ++b) finite &= std::isfinite(angle[b]);
+      const bool finite = detail::all_finite(angle.data(), lanes);
       for (std::size_t b = 0; !finite && b < lanes; ++b)
         if (!std::isfinite(angle[b]))
           throw invalid_argument("gate angle is not finite (" + std::to_string(angle[b]) + ") for " + p.describe() +

@@ -297,7 +297,7 @@ class QuantumLayer {
     if (dy.rows() != batch || dy.cols() != static_cast<Eigen::Index>(observables_.size()))
       throw invalid_argument("dL/dY has shape " + std::to_string(dy.rows()) + " x " + std::to_string(dy.cols()) +
                              ", expected " + std::to_string(batch) + " x " + std::to_string(observables_.size()));
-    if (!dy.allFinite())  // then find the first, for the message
+    if (!all_finite(dy))  // then find the first, for the message
       for (Eigen::Index i = 0; i < batch; ++i)
         for (Eigen::Index o = 0; o < dy.cols(); ++o)
           if (!std::isfinite(dy(i, o)))
@@ -406,11 +406,16 @@ class QuantumLayer {
     return g;
   }
 
+  template <class M>
+  static bool all_finite(const M& m) {
+    return detail::all_finite(m.data(), static_cast<std::size_t>(m.size()));
+  }
+
   void check_weights(const Eigen::VectorXd& w) const {
     if (static_cast<std::size_t>(w.size()) != num_circuit_weights_)
       throw invalid_argument("the layer has " + std::to_string(num_circuit_weights_) + " weights, got " +
                              std::to_string(w.size()));
-    if (!w.allFinite())
+    if (!all_finite(w))
       for (Eigen::Index i = 0; i < w.size(); ++i)
         if (!std::isfinite(w[i])) throw invalid_argument("weight " + std::to_string(i) + " is not finite");
   }
@@ -419,7 +424,7 @@ class QuantumLayer {
     if (static_cast<std::size_t>(x.cols()) != num_features())
       throw invalid_argument("the layer's circuit takes " + std::to_string(num_features()) + " features, input has " +
                              std::to_string(x.cols()) + " columns");
-    if (!x.allFinite())
+    if (!all_finite(x))
       for (Eigen::Index i = 0; i < x.rows(); ++i)
         for (Eigen::Index f = 0; f < x.cols(); ++f)
           if (!std::isfinite(x(i, f)))
@@ -432,7 +437,7 @@ class QuantumLayer {
     const long double work = static_cast<long double>(batch) *
                              std::ldexp(1.0L, static_cast<int>(circuit_.num_qubits())) *
                              static_cast<long double>(engine_.program().steps().size() + 1);
-    return work < 16384 ? 1U : options_.threads;
+    return work < 65536 ? 1U : options_.threads;
   }
 
   Circuit circuit_;
