@@ -27,6 +27,7 @@ qsim::Circuit engine_circuit(unsigned n) {
     c.crx(qsim::weight(1), 0, last).cry(qsim::feature(0), last, 0).cp(qsim::weight(2), 0, last);
     c.rzz(qsim::feature(0, 0.5, 0.1), 0, last).rxx(qsim::weight(3), last, 0).ryy(qsim::weight(4, -1.0), 0, last);
     c.cz(0, last).swap(0, last).iswap(0, last).cu(qsim::weight(5), 0.2, qsim::feature(0), 0.1, 0, last);
+    c.crx(qsim::feature(n - 1, 0.9), 0, last).cp(qsim::feature(0, -1.1, 0.4), last, 0);
   }
   c.u(qsim::weight(6), qsim::feature(0), 0.3, 0);
   if (n >= 3) c.ccx(0, last, 1).crz(qsim::weight(7), 1, 2);
@@ -107,8 +108,9 @@ TEST_CASE("the batched engine gives the same bits on 1 and 2 threads, cached or 
   const qsim::Circuit c = engine_circuit(n);
   const auto obs = engine_observables(n);
   std::mt19937_64 rng(5);
-  const Eigen::MatrixXd x = random_matrix(rng, 200, static_cast<Eigen::Index>(c.num_features()));
-  const Eigen::MatrixXd dy = random_matrix(rng, 200, static_cast<Eigen::Index>(obs.size()));
+  // batch x 2^n x steps well above the one-thread limit (QuantumLayer::batch_threads), so 2 threads run
+  const Eigen::MatrixXd x = random_matrix(rng, 400, static_cast<Eigen::Index>(c.num_features()));
+  const Eigen::MatrixXd dy = random_matrix(rng, 400, static_cast<Eigen::Index>(obs.size()));
   Eigen::MatrixXd y[3], dx[3];
   Eigen::VectorXd dw[3];
   for (int k = 0; k < 3; ++k) {

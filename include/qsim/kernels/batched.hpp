@@ -274,7 +274,7 @@ void adjoint_step_impl(T* psi_re, T* psi_im, T* lam_re, T* lam_im, unsigned n, s
           return with_add(std::integral_constant<int, 3>{});
         case 3:
           return with_add(std::integral_constant<int, 4>{});
-        default:
+        default:  // 4, the most the callers pass (Program::max_fused_slots)
           return with_add(std::integral_constant<int, 5>{});
       }
     }
@@ -371,7 +371,7 @@ void rotation_step(GateId gate, T* psi_re, T* psi_im, T* lam_re, T* lam_im, unsi
       return rotation_step_impl<GateId::ry>(psi_re, psi_im, lam_re, lam_im, n, lanes, t, cmask, cs, dagger, coef, grad);
     case GateId::rz:
       return rotation_step_impl<GateId::rz>(psi_re, psi_im, lam_re, lam_im, n, lanes, t, cmask, cs, dagger, coef, grad);
-    default:
+    default:  // p (callers pass rx, ry, rz or p: ProgramStep::simple_per_sample)
       return rotation_step_impl<GateId::p>(psi_re, psi_im, lam_re, lam_im, n, lanes, t, cmask, cs, dagger, coef, grad);
   }
 }

@@ -54,7 +54,8 @@ struct BatchKernels {
   void (*adjoint_step)(T* psi_re, T* psi_im, T* lam_re, T* lam_im, unsigned n, std::size_t lanes, qubit_t target,
                        index_t cmask, const T* m, bool per_lane, bool dagger, const double* coef, unsigned slots,
                        double* out);
-  /// The same sums as adjoint_step for k targets (rho holds 2 * 4^k * lanes), no matrix.
+  /// Adds the sums adjoint_step writes as rho for k targets (rho holds 2 * 4^k * lanes and is
+  /// cleared by the caller), no matrix.
   void (*accumulate_rho)(const T* psi_re, const T* psi_im, const T* lam_re, const T* lam_im, unsigned n,
                          std::size_t lanes, const qubit_t* targets, unsigned k, index_t cmask, double* rho);
   /// out[b] += Re(w[t] sum_a (-1)^{|a & z[t]|} conj(psi[a ^ x[t]]) psi[a]) over `terms` strings.

@@ -87,7 +87,7 @@ class BatchEngine {
   struct Block {
     std::size_t first = 0, count = 0, lanes = 0;
     std::vector<T> state;          // re then im, amplitude-major
-    std::vector<T> lane_matrices;  // the per-sample steps' matrices
+    std::vector<T> lane_matrices;  // the per-sample steps' matrices (a simple one's cos and sin rows)
   };
 
   BatchEngine(const Circuit& c, const std::vector<PauliSum>& observables)
@@ -158,7 +158,7 @@ class BatchEngine {
       const auto i = static_cast<std::size_t>(step);
       const ProgramStep& s = program_.steps()[i];
       if (s.per_sample && !s.simple_per_sample()) return;
-      if (!matrices && s.dim() == 2) {  // the common case (Rot, RY, ...), without heap matrices
+      if (!matrices && s.dim() == 2) {  // the common case (Rot, RY, ...): the products on 2 x 2 values
         one_qubit_shared(s, b, sh.m.data() + m_offset_[i], s.per_sample ? nullptr : sh.u.data() + u_offset_[i],
                          s.per_sample ? nullptr : sh.udag.data() + u_offset_[i]);
         return;
@@ -285,6 +285,7 @@ class BatchEngine {
       // A shared matrix or a simple rotation on one target: the kernel sums
       // each slot's gradient Re tr(M_j rho) itself, from coef.
       const std::size_t slots = s.slots.size();
+      static_assert(Program::max_fused_slots <= 4, "BatchKernels::adjoint_step sums at most 4 slots");
       const bool direct =
           grads && k == 1 && slots <= Program::max_fused_slots && (!s.per_sample || s.simple_per_sample());
       double coef[8 * Program::max_fused_slots] = {};
