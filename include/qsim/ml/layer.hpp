@@ -78,7 +78,6 @@ class QuantumLayer {
         options_(options),
         engine_(circuit_, observables_),
         num_features_(circuit_.num_features()),
-        num_circuit_weights_(circuit_.num_weights()),
         noisy_circuit_(options_.noise ? options_.noise->apply(circuit_) : Circuit()) {
     if (options_.noise)
       for (const auto& o : observables_) read_observables_.push_back(readout_observable(o, *options_.noise));
@@ -412,8 +411,8 @@ class QuantumLayer {
   }
 
   void check_weights(const Eigen::VectorXd& w) const {
-    if (static_cast<std::size_t>(w.size()) != num_circuit_weights_)
-      throw invalid_argument("the layer has " + std::to_string(num_circuit_weights_) + " weights, got " +
+    if (static_cast<std::size_t>(w.size()) != num_weights())
+      throw invalid_argument("the layer has " + std::to_string(num_weights()) + " weights, got " +
                              std::to_string(w.size()));
     if (!all_finite(w))
       for (Eigen::Index i = 0; i < w.size(); ++i)
@@ -444,9 +443,9 @@ class QuantumLayer {
   std::vector<PauliSum> observables_;
   LayerOptions options_;
   BatchEngine<T> engine_;
-  std::size_t num_features_, num_circuit_weights_;  // counted once: Circuit counts them on each call
-  Circuit noisy_circuit_;                           // the noise model applied to circuit_ (empty without noise)
-  std::vector<PauliSum> read_observables_;          // the observables through the model's readout errors
+  std::size_t num_features_;                // counted once: Circuit counts them on each call
+  Circuit noisy_circuit_;                   // the noise model applied to circuit_ (empty without noise)
+  std::vector<PauliSum> read_observables_;  // the observables through the model's readout errors
   Eigen::VectorXd weights_, grad_;
   Tape tape_;  // of the stateful forward()
   bool has_forward_ = false;
